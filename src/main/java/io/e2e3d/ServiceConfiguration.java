@@ -1,0 +1,172 @@
+package io.e2e3d;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.e2e3d.api.HealthApi;
+import io.e2e3d.api.JobsApi;
+import io.e2e3d.engine.Engines;
+import io.e2e3d.health.Component;
+import io.e2e3d.health.ComponentChecks;
+import io.e2e3d.health.ComponentHealthCheck;
+import io.e2e3d.ingest.BucketWatcher;
+import io.e2e3d.ingest.IngestLedger;
+import io.e2e3d.job.JobRepository;
+import io.e2e3d.metrics.FlowMetrics;
+import io.e2e3d.metrics.MetricsServer;
+import io.e2e3d.metrics.StorageUsage;
+import io.e2e3d.pipeline.JobRunner;
+import io.e2e3d.pipeline.Preprocessor;
+import io.e2e3d.pipeline.ResultPublisher;
+import io.e2e3d.pipeline.StageRunner;
+import io.e2e3d.storage.EmbeddedObjectStore;
+import io.e2e3d.storage.ObjectStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The composition root: reads the settings, starts the embedded object store and database when no
+ * external ones are configured, migrates the schema, and binds every bean the routes use.
+ */
+@Configuration
+public class ServiceConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = Settings.load(context);
+        Registry registry = context.getRegistry();
+        String instanceId = settings.instanceId().isBlank()
+                ? InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid()
+                : settings.instanceId();
+
+        PrometheusMeterRegistry meters = meterRegistry();
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        FlowMetrics metrics = new FlowMetrics(meters);
+        registry.bind("flowMetrics", metrics);
+        if (context.getPropertiesComponent().resolveProperty("e2e3d.metrics.enabled").map(Boolean::parseBoolean).orElse(true)) {
+            int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("e2e3d.metrics.port").orElse("9101"));
+            context.addService(new MetricsServer(meters, port), true, true);
+        }
+
+        ObjectStore store = objectStore(context, settings);
+        registry.bind("objectStore", store);
+        registry.bind("s3Client", store.client());
+
+        HikariDataSource dataSource = dataSource(settings);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        }, true, false);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        registry.bind("dataSource", dataSource);
+
+        JobRepository jobs = new JobRepository(dataSource);
+        registry.bind("jobRepository", jobs);
+        IngestLedger ledger = new IngestLedger(jobs, store, metrics, settings.defaultEngine(), settings.outputBucket());
+        registry.bind("ingestLedger", ledger);
+        registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket()));
+
+        Engines engines = new Engines();
+        registry.bind("engines", engines);
+        Preprocessor preprocessor = new Preprocessor(store, jobs, settings.minImages(), settings.minImageSide());
+        StageRunner stages = new StageRunner(jobs, preprocessor, engines, metrics);
+        registry.bind("stageRunner", stages);
+        ScheduledExecutorService heartbeats = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "heartbeat");
+        registry.bind("jobRunner", new JobRunner(jobs, stages, new ResultPublisher(store, jobs), metrics, settings.workDir(),
+                instanceId, settings.heartbeatSeconds(), heartbeats));
+
+        ComponentChecks checks = new ComponentChecks(jobs, store, engines, metrics, settings.defaultEngine(),
+                settings.heartbeatSeconds() * 3, settings.inputBucket(), settings.outputBucket());
+        registry.bind("componentChecks", checks);
+        registry.bind("storageUsage", new StorageUsage(store, metrics, settings.inputBucket(), settings.outputBucket()));
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        for (Component component : Component.values()) {
+            health.register(new ComponentHealthCheck(component, checks));
+        }
+
+        registry.bind("jobsApi", new JobsApi(jobs, ledger, store, metrics, settings.inputBucket(), settings.outputBucket(),
+                settings.defaultEngine(), settings.maxImagesPerJob()));
+        registry.bind("healthApi", new HealthApi(checks));
+        LOG.info("E2E3D Flow instance {}: object store {}, database {}, {} worker(s), engine {}", instanceId,
+                settings.embeddedObjectStore() ? "embedded" : settings.s3Endpoint(),
+                settings.embeddedDatabase() ? "embedded H2 under " + settings.dataDir().resolve("db") : "external",
+                settings.workers(), settings.defaultEngine());
+    }
+
+    /** One registry for Camel's meters and ours, plus the Prometheus client's process_* series the seed names. */
+    private static PrometheusMeterRegistry meterRegistry() {
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        ProcessMetrics.builder().register(prometheus);
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
+    }
+
+    private static ObjectStore objectStore(CamelContext context, Settings settings) throws Exception {
+        URI endpoint;
+        if (settings.embeddedObjectStore()) {
+            EmbeddedObjectStore embedded = new EmbeddedObjectStore(settings.dataDir().resolve("s3"), settings.s3EmbeddedPort(),
+                    settings.s3AccessKey(), settings.s3SecretKey());
+            embedded.start();
+            context.addService(embedded, true, false);
+            endpoint = embedded.endpoint();
+        } else {
+            endpoint = URI.create(settings.s3Endpoint());
+        }
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey()));
+        S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
+        S3Client client = S3Client.builder().endpointOverride(endpoint).region(Region.of(settings.s3Region()))
+                .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
+        S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint).region(Region.of(settings.s3Region()))
+                .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
+        ObjectStore store = new ObjectStore(client, presigner, Duration.ofMinutes(settings.presignMinutes()));
+        try {
+            store.ensureBucket(settings.inputBucket());
+            store.ensureBucket(settings.outputBucket());
+        } catch (RuntimeException e) {
+            LOG.warn("Object store at {} not reachable at start ({}); ingest retries on every poll", endpoint, e.getMessage());
+        }
+        return store;
+    }
+
+    private static HikariDataSource dataSource(Settings settings) {
+        HikariConfig config = new HikariConfig();
+        if (settings.embeddedDatabase()) {
+            config.setJdbcUrl("jdbc:h2:file:" + settings.dataDir().resolve("db").resolve("e2e3d")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            config.setUsername("sa");
+        } else {
+            config.setJdbcUrl(settings.dbUrl());
+            config.setUsername(settings.dbUser());
+            config.setPassword(settings.dbPassword());
+        }
+        config.setMaximumPoolSize(settings.dbPoolSize());
+        config.setPoolName("e2e3d");
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+}

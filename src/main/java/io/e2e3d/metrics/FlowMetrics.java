@@ -1,0 +1,137 @@
+package io.e2e3d.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+
+/**
+ * The application metrics of the seed documents, under their names (Micrometer adds _total, _seconds and
+ * _bucket as Prometheus expects), plus what operators need beyond them. No label is unbounded: no job id,
+ * endpoints are route templates, error types come from a fixed set.
+ */
+public class FlowMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicLong activeJobs = new AtomicLong();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    public FlowMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("e2e3d.active.jobs", activeJobs, AtomicLong::get)
+                .description("Reconstruction jobs running now in this instance").register(registry);
+        // counters exist from the start so rate() and the seed's ratios see a zero, not an absent series
+        for (String name : new String[] {"reconstruction", "reconstruction.success", "reconstruction.failure",
+                "jobs.created", "jobs.completed", "jobs.failed", "jobs.canceled"}) {
+            Counter.builder(name).register(registry);
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void jobCreated() {
+        registry.counter("jobs.created").increment();
+    }
+
+    public void jobStarted() {
+        activeJobs.incrementAndGet();
+    }
+
+    /** A job ended; status is completed, failed or canceled. */
+    public void jobEnded(String status, Duration processing, Duration total) {
+        activeJobs.decrementAndGet();
+        switch (status) {
+            case "completed" -> {
+                registry.counter("reconstruction").increment();
+                registry.counter("reconstruction.success").increment();
+                registry.counter("jobs.completed").increment();
+            }
+            case "failed" -> {
+                registry.counter("reconstruction").increment();
+                registry.counter("reconstruction.failure").increment();
+                registry.counter("jobs.failed").increment();
+            }
+            default -> registry.counter("jobs.canceled").increment();
+        }
+        Timer.builder("job.processing.duration").description("Time from claim to end of a job's run")
+                .publishPercentileHistogram().register(registry).record(processing);
+        Timer.builder("e2e3d.job.duration").description("Time from a job's creation to its end, by final status")
+                .tag("status", status).publishPercentileHistogram().register(registry).record(total);
+    }
+
+    /** A queued job canceled before any worker claimed it. */
+    public void jobCanceledWhileQueued() {
+        registry.counter("jobs.canceled").increment();
+    }
+
+    /** A job handed back without ending (shutdown): it is no longer active here. */
+    public void jobReleased() {
+        activeJobs.decrementAndGet();
+    }
+
+    public void stageFinished(String stage, String datasetType, Duration duration, long usedHeapBytes) {
+        Timer.builder("reconstruction.stage.duration").description("Duration of each reconstruction stage")
+                .tags("stage", stage, "dataset_type", datasetType).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(2))
+                .register(registry).record(duration);
+        gauge("reconstruction.memory.usage.bytes", "stage", stage).set(usedHeapBytes);
+    }
+
+    public void stageError(String stage, String errorType) {
+        registry.counter("reconstruction.errors", "stage", stage, "error_type", errorType).increment();
+    }
+
+    public void model(String datasetType, long points, long faces) {
+        DistributionSummary.builder("reconstruction.point.cloud.size").tag("dataset_type", datasetType)
+                .publishPercentileHistogram().register(registry).record(points);
+        DistributionSummary.builder("reconstruction.mesh.face.count").tag("dataset_type", datasetType)
+                .publishPercentileHistogram().register(registry).record(faces);
+    }
+
+    public void apiRequest(String method, String endpoint, int status, long nanos) {
+        registry.counter("api.requests", "method", method, "endpoint", endpoint, "status", Integer.toString(status)).increment();
+        Timer.builder("api.request.duration").tags("method", method, "endpoint", endpoint)
+                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    public void ingestedObject(String result) {
+        registry.counter("e2e3d.ingest.objects", "result", result).increment();
+    }
+
+    public void healthCheck(String component, boolean healthy) {
+        registry.counter("health.check", "component", component, "status", healthy ? "healthy" : "unhealthy").increment();
+        gauge("e2e3d.component.up", "component", component).set(healthy ? 1 : 0);
+    }
+
+    public void queueDepth(String status, long jobs) {
+        gauge("e2e3d.queue.depth", "status", status).set(jobs);
+    }
+
+    public void bucketUsage(String bucket, long objects, long bytes) {
+        gauge("e2e3d.storage.bucket.objects", "bucket", bucket).set(objects);
+        gauge("e2e3d.storage.bucket.bytes", "bucket", bucket).set(bytes);
+    }
+
+    /** The current value of a gauge, for tests and /api/health. */
+    public long gaugeValue(String name, String tagKey, String tagValue) {
+        AtomicLong value = gauges.get(name + '|' + tagKey + '=' + tagValue);
+        return value == null ? -1 : value.get();
+    }
+
+    private AtomicLong gauge(String name, String tagKey, String tagValue) {
+        return gauges.computeIfAbsent(name + '|' + tagKey + '=' + tagValue, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).tag(tagKey, tagValue).register(registry);
+            return value;
+        });
+    }
+
+}

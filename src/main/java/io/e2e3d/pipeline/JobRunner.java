@@ -1,0 +1,138 @@
+package io.e2e3d.pipeline;
+
+import io.e2e3d.engine.JobCanceledException;
+import io.e2e3d.engine.ReconstructionFailedException;
+import io.e2e3d.engine.StageNotAvailableException;
+import io.e2e3d.job.ErrorType;
+import io.e2e3d.job.Job;
+import io.e2e3d.job.JobFailure;
+import io.e2e3d.job.JobRepository;
+import io.e2e3d.job.JobStatus;
+import io.e2e3d.metrics.FlowMetrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Claims jobs from the queue for this instance's workers, keeps their heartbeat, and ends them: completed
+ * after publishing, failed with an error_type and a message, or canceled.
+ */
+public class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository jobs;
+    private final StageRunner stages;
+    private final ResultPublisher publisher;
+    private final FlowMetrics metrics;
+    private final Path workDir;
+    private final String instanceId;
+    private final Duration lease;
+    private final Map<String, JobRun> active = new ConcurrentHashMap<>();
+
+    public JobRunner(JobRepository jobs, StageRunner stages, ResultPublisher publisher, FlowMetrics metrics, Path workDir,
+            String instanceId, int heartbeatSeconds, ScheduledExecutorService scheduler) {
+        this.jobs = jobs;
+        this.stages = stages;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.workDir = workDir;
+        this.instanceId = instanceId;
+        this.lease = Duration.ofSeconds(heartbeatSeconds * 3L);
+        scheduler.scheduleWithFixedDelay(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
+    }
+
+    /** The next job for worker {@code worker}, or null when the queue is empty. */
+    public JobRun claim(int worker) throws IOException {
+        String workerId = instanceId + "/" + worker;
+        OffsetDateTime staleBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(lease);
+        Job job = jobs.claim(workerId, staleBefore).orElse(null);
+        if (job == null) {
+            return null;
+        }
+        LOG.info("Worker {} claimed job {} (attempt {})", workerId, job.id(), job.attempts());
+        JobRun run = new JobRun(job, Workspace.of(workDir, job.id()), jobs);
+        active.put(job.id(), run);
+        metrics.jobStarted();
+        return run;
+    }
+
+    public void complete(JobRun run) throws IOException {
+        run.checkCanceled();
+        publisher.publish(run);
+        end(run, JobStatus.COMPLETED, null, null);
+    }
+
+    /** Ends the job after an exception in a stage; the exception decides between failed and canceled. */
+    public void fail(JobRun run, Exception cause) {
+        if (cause instanceof JobCanceledException) {
+            stages.abort(run, "canceled", "canceled");
+            end(run, JobStatus.CANCELED, null, "canceled by request");
+            return;
+        }
+        ErrorType type = errorType(cause);
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (type == ErrorType.INTERNAL_ERROR || type == ErrorType.STORAGE_ERROR || type == ErrorType.DATABASE_ERROR) {
+            LOG.error("Job {} failed in {}", run.jobId(), run.stage(), cause);
+        }
+        stages.abort(run, "failed", message);
+        metrics.stageError(run.stage() == null ? "none" : run.stage().label(), type.label());
+        end(run, JobStatus.FAILED, type, message);
+    }
+
+    static ErrorType errorType(Exception cause) {
+        if (cause instanceof JobFailure failure) {
+            return failure.type();
+        }
+        if (cause instanceof StageNotAvailableException) {
+            return ErrorType.STAGE_NOT_AVAILABLE;
+        }
+        if (cause instanceof ReconstructionFailedException) {
+            return ErrorType.RECONSTRUCTION_FAILED;
+        }
+        if (cause instanceof SdkException) {
+            return ErrorType.STORAGE_ERROR;
+        }
+        if (cause instanceof DataAccessException) {
+            return ErrorType.DATABASE_ERROR;
+        }
+        return ErrorType.INTERNAL_ERROR;
+    }
+
+    private void end(JobRun run, JobStatus status, ErrorType type, String message) {
+        active.remove(run.jobId());
+        boolean ended = jobs.finish(run.jobId(), status, type, message);
+        Job job = run.job();
+        Duration processing = Duration.ofNanos(System.nanoTime() - run.claimedAtNanos());
+        Duration total = Duration.between(job.createdAt(), OffsetDateTime.now(ZoneOffset.UTC));
+        if (ended) {
+            metrics.jobEnded(status.label(), processing, total);
+            LOG.info("Job {} {}{}", job.id(), status.label(), message == null ? "" : ": " + message);
+        } else {
+            metrics.jobReleased();
+        }
+    }
+
+    private void beat() {
+        for (JobRun run : active.values()) {
+            try {
+                if (!jobs.heartbeat(run.jobId(), run.job().worker())) {
+                    run.markLost();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Heartbeat for job {} failed: {}", run.jobId(), e.getMessage());
+            }
+        }
+    }
+
+}

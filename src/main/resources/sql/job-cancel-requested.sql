@@ -1,0 +1,1 @@
+SELECT cancel_requested FROM jobs WHERE id = :id

@@ -1,0 +1,1 @@
+UPDATE jobs SET heartbeat_at = :now WHERE id = :id AND worker = :worker AND status = 'running'

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM jobs WHERE status = 'running' AND heartbeat_at < :staleBefore
