@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class FlowMetrics {
 
+    /** Bucket bounds for point and face counts: powers of ten from 1,000 to 100 million, with halves. */
+    private static final double[] COUNT_BUCKETS = {1e3, 5e3, 1e4, 5e4, 1e5, 5e5, 1e6, 5e6, 1e7, 5e7, 1e8};
+
     private final MeterRegistry registry;
     private final AtomicLong activeJobs = new AtomicLong();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -62,9 +65,11 @@ public class FlowMetrics {
             default -> registry.counter("jobs.canceled").increment();
         }
         Timer.builder("job.processing.duration").description("Time from claim to end of a job's run")
-                .publishPercentileHistogram().register(registry).record(processing);
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofHours(4)).register(registry).record(processing);
         Timer.builder("e2e3d.job.duration").description("Time from a job's creation to its end, by final status")
-                .tag("status", status).publishPercentileHistogram().register(registry).record(total);
+                .tag("status", status).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofHours(4)).register(registry).record(total);
     }
 
     /** A queued job canceled before any worker claimed it. */
@@ -91,9 +96,9 @@ public class FlowMetrics {
 
     public void model(String datasetType, long points, long faces) {
         DistributionSummary.builder("reconstruction.point.cloud.size").tag("dataset_type", datasetType)
-                .publishPercentileHistogram().register(registry).record(points);
+                .serviceLevelObjectives(COUNT_BUCKETS).register(registry).record(points);
         DistributionSummary.builder("reconstruction.mesh.face.count").tag("dataset_type", datasetType)
-                .publishPercentileHistogram().register(registry).record(faces);
+                .serviceLevelObjectives(COUNT_BUCKETS).register(registry).record(faces);
     }
 
     public void apiRequest(String method, String endpoint, int status, long nanos) {
