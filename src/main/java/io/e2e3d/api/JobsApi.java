@@ -19,7 +19,6 @@ import io.e2e3d.storage.ObjectStore;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import jakarta.activation.DataHandler;
+import io.vertx.core.MultiMap;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.apache.camel.attachment.CamelFileDataSource;
 import org.springframework.dao.DuplicateKeyException;
@@ -306,22 +307,22 @@ public class JobsApi {
         return fields;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The form's text fields, read from the Vert.x request itself so repeated and unknown fields are seen. */
     private static Map<String, String> formFields(Exchange exchange) {
+        if (!(exchange.getIn() instanceof HttpMessage http)) {
+            throw new IllegalStateException("multipart request without its HTTP message");
+        }
+        MultiMap form = http.getRequest().formAttributes();
         Map<String, String> fields = new LinkedHashMap<>();
-        Object body = exchange.getMessage().getBody();
-        Map<String, Object> source = body instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-        Set<String> seen = new HashSet<>(source.keySet());
-        for (String name : seen) {
+        for (String name : form.names()) {
             if (!UPLOAD_FIELDS.contains(name)) {
                 throw ApiException.badRequest("unknown form field '" + Keys.printable(name) + "'; allowed: "
                         + String.join(", ", new TreeSet<>(UPLOAD_FIELDS)) + ", plus the image files");
             }
-            Object value = source.get(name);
-            if (value instanceof List<?>) {
+            if (form.getAll(name).size() > 1) {
                 throw ApiException.badRequest("form field '" + name + "' was sent more than once");
             }
-            fields.put(name, String.valueOf(value));
+            fields.put(name, form.get(name));
         }
         return fields;
     }
