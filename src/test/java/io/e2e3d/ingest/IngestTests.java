@@ -184,6 +184,28 @@ abstract class IngestTests {
     }
 
     @Test
+    void cancelStopsARunningJobAtTheNextStep() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            put("cancel-set/img_" + i + ".png", TestImages.textured(1600, 1200, 900 + i, "png"));
+        }
+        put("cancel-set/_READY", new byte[0]);
+        String id = awaitSingleJob("cancel-set/").path("id").asText();
+        RunningService.await(Duration.ofSeconds(30), () -> {
+            try {
+                return service.getJson("/api/jobs/" + id).path("status").asText().equals("running");
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the job to start");
+        HttpResponse<String> cancel = service.post("/api/jobs/" + id + "/cancel", "application/json", new byte[0]);
+        assertEquals(202, cancel.statusCode(), cancel.body());
+        JsonNode done = service.awaitFinished(id, Duration.ofSeconds(30));
+        assertEquals("canceled", done.path("status").asText(), done.toString());
+        assertEquals("canceled", done.path("stages").get(0).path("status").asText(), "preprocessing stopped midway");
+        assertTrue(done.path("progress").asInt() < 10, "stopped before preprocessing finished: " + done.path("progress"));
+    }
+
+    @Test
     void collectingSurvivesARestart() throws Exception {
         for (int i = 0; i < 5; i++) {
             put("restart-set/img_" + i + ".png", TestImages.textured(240, 180, 800 + i, "png"));
