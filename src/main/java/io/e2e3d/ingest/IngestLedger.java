@@ -12,7 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +33,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public class IngestLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestLedger.class);
+    /**
+     * S3Proxy's filesystem store writes an upload to {@code <key>-<uuid>} and renames it when complete, and
+     * lists that file meanwhile. Such a key is skipped while it is young; one still there after the grace
+     * period is a real object and is recorded like any other.
+     */
+    private static final Pattern IN_FLIGHT = Pattern.compile(".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Duration IN_FLIGHT_GRACE = Duration.ofMinutes(2);
 
     private final JobRepository jobs;
     private final NamedParameterJdbcTemplate jdbc;
@@ -58,8 +69,12 @@ public class IngestLedger {
                     known.add(rs.getString("object_key") + '\n' + rs.getString("etag"));
                 });
         List<SeenObject> fresh = new ArrayList<>();
+        Instant inFlightSince = Instant.now().minus(IN_FLIGHT_GRACE);
         for (S3Object o : page) {
             String etag = ObjectStore.unquote(o.eTag());
+            if (IN_FLIGHT.matcher(o.key()).matches() && o.lastModified() != null && o.lastModified().isAfter(inFlightSince)) {
+                continue; // an upload still being written by the embedded store; seen again once it is old enough
+            }
             if (!known.contains(o.key() + '\n' + etag)) {
                 fresh.add(SeenObject.classify(bucket, o.key(), etag, o.size()));
             }
@@ -174,18 +189,19 @@ public class IngestLedger {
         return jobId;
     }
 
+    /** The batch's images and rejected objects; a key written twice during collection counts once, as its last version. */
     private List<JobImage> images(long batchId) {
-        List<JobImage> images = new ArrayList<>();
+        Map<String, JobImage> byKey = new LinkedHashMap<>();
         jdbc.query(SqlFiles.get("ingest-batch-objects"), Map.of("id", batchId), rs -> {
             String kind = rs.getString("kind");
+            String key = rs.getString("object_key");
             if (kind.equals("image")) {
-                images.add(JobImage.accepted(rs.getString("object_key"), rs.getString("etag"), rs.getLong("size_bytes")));
+                byKey.put(key, JobImage.accepted(key, rs.getString("etag"), rs.getLong("size_bytes")));
             } else if (kind.equals("rejected")) {
-                images.add(JobImage.rejected(rs.getString("object_key"), rs.getString("etag"), rs.getLong("size_bytes"),
-                        rs.getString("reason")));
+                byKey.put(key, JobImage.rejected(key, rs.getString("etag"), rs.getLong("size_bytes"), rs.getString("reason")));
             }
         });
-        return images;
+        return new ArrayList<>(byKey.values());
     }
 
     private Long apiBatch(String bucket, String dataset) {

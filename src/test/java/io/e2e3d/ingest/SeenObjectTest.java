@@ -1,0 +1,36 @@
+package io.e2e3d.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SeenObjectTest {
+
+    @Test
+    void classifiesByKey() {
+        assertEquals(ObjectKind.IMAGE, kind("scan/IMG_1.JPG", 10));
+        assertEquals(ObjectKind.IMAGE, kind("scan/sub/a.TiFf", 10));
+        assertEquals(ObjectKind.IMAGE, kind("scan/a.bmp", 10));
+        assertEquals(ObjectKind.MARKER, kind("scan/_READY", 0));
+        assertEquals(ObjectKind.MANIFEST, kind("scan/manifest.json", 20));
+        assertEquals(ObjectKind.REJECTED, kind("scan/notes.txt", 5));
+        assertEquals(ObjectKind.REJECTED, kind("scan/a.png", 0));
+        assertEquals(ObjectKind.REJECTED, kind("loose.jpg", 10));
+        assertEquals(ObjectKind.REJECTED, kind("scan/", 0));
+    }
+
+    @Test
+    void datasetIsTheFirstSegmentAndRejectionsCarryAReason() {
+        SeenObject nested = SeenObject.classify("input", "scan/left/a.jpg", "e", 1);
+        assertEquals("scan", nested.dataset());
+        SeenObject loose = SeenObject.classify("input", "loose.jpg", "e", 1);
+        assertTrue(loose.reason().contains("<dataset>/<photo>"), loose.reason());
+        SeenObject text = SeenObject.classify("input", "scan/readme", "e", 1);
+        assertTrue(text.reason().contains("got '(none)'"), text.reason());
+    }
+
+    private static ObjectKind kind(String key, long size) {
+        return SeenObject.classify("input", key, "etag", size).kind();
+    }
+}
