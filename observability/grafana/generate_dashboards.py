@@ -209,7 +209,7 @@ api = dashboard(
     [
         row("Traffic and errors"),
         stat("Requests/s", [target("sum(rate(api_requests_total[5m]))", "req/s", instant=True)], unit="reqps"),
-        stat("5xx ratio", [target('sum(rate(api_requests_total{status=~"5.."}[5m])) / sum(rate(api_requests_total[5m]))', "5xx", instant=True)],
+        stat("5xx ratio", [target('(sum(rate(api_requests_total{status=~"5.."}[5m])) or vector(0)) / sum(rate(api_requests_total[5m]))', "5xx", instant=True)],
              unit="percentunit", steps=[(None, "green"), (0.01, "orange"), (0.05, "red")]),
         stat("p95 latency (all endpoints)",
              [target("histogram_quantile(0.95, sum(rate(api_request_duration_seconds_bucket[5m])) by (le))", "p95", instant=True)],

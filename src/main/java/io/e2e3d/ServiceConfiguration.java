@@ -23,7 +23,6 @@ import io.e2e3d.storage.ObjectStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -62,8 +61,7 @@ public class ServiceConfiguration implements CamelConfiguration {
                 ? InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid()
                 : settings.instanceId();
 
-        PrometheusMeterRegistry meters = meterRegistry();
-        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        PrometheusMeterRegistry meters = meterRegistry(registry);
         FlowMetrics metrics = new FlowMetrics(meters);
         registry.bind("flowMetrics", metrics);
         if (context.getPropertiesComponent().resolveProperty("e2e3d.metrics.enabled").map(Boolean::parseBoolean).orElse(true)) {
@@ -118,11 +116,19 @@ public class ServiceConfiguration implements CamelConfiguration {
                 settings.workers(), settings.defaultEngine());
     }
 
-    /** One registry for Camel's meters and ours, plus the Prometheus client's process_* series the seed names. */
-    private static PrometheusMeterRegistry meterRegistry() {
-        PrometheusRegistry prometheus = new PrometheusRegistry();
-        ProcessMetrics.builder().register(prometheus);
-        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
+    /**
+     * One registry for Camel's meters and ours (camel-micrometer-prometheus creates it before this runs, when
+     * camel.metrics.enabled), plus the Prometheus client's process_* series under the names the seed uses.
+     */
+    private static PrometheusMeterRegistry meterRegistry(Registry registry) {
+        PrometheusMeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                PrometheusMeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        ProcessMetrics.builder().register(meters.getPrometheusRegistry());
+        return meters;
     }
 
     private static ObjectStore objectStore(CamelContext context, Settings settings) throws Exception {

@@ -1,5 +1,6 @@
 package io.e2e3d.metrics;
 
+import io.e2e3d.job.DatasetType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -21,6 +22,13 @@ public class FlowMetrics {
     /** Bucket bounds for point and face counts: powers of ten from 1,000 to 100 million, with halves. */
     private static final double[] COUNT_BUCKETS = {1e3, 5e3, 1e4, 5e4, 1e5, 5e5, 1e6, 5e6, 1e7, 5e7, 1e8};
 
+    /**
+     * The seed's jobs_created_total cannot be exported by the Prometheus Java client: "_created" is a reserved
+     * suffix (OpenMetrics' creation timestamp) and is stripped, leaving "jobs_total". The counter is exported
+     * as jobs_submitted_total and a recording rule provides jobs_created_total (observability/README.md).
+     */
+    static final String JOBS_CREATED = "jobs.submitted";
+
     private final MeterRegistry registry;
     private final AtomicLong activeJobs = new AtomicLong();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -31,8 +39,12 @@ public class FlowMetrics {
                 .description("Reconstruction jobs running now in this instance").register(registry);
         // counters exist from the start so rate() and the seed's ratios see a zero, not an absent series
         for (String name : new String[] {"reconstruction", "reconstruction.success", "reconstruction.failure",
-                "jobs.created", "jobs.completed", "jobs.failed", "jobs.canceled"}) {
+                JOBS_CREATED, "jobs.completed", "jobs.failed", "jobs.canceled"}) {
             Counter.builder(name).register(registry);
+        }
+        for (DatasetType type : DatasetType.values()) {
+            pointCloudSize(type.label());
+            meshFaceCount(type.label());
         }
     }
 
@@ -41,7 +53,7 @@ public class FlowMetrics {
     }
 
     public void jobCreated() {
-        registry.counter("jobs.created").increment();
+        registry.counter(JOBS_CREATED).increment();
     }
 
     public void jobStarted() {
@@ -95,10 +107,18 @@ public class FlowMetrics {
     }
 
     public void model(String datasetType, long points, long faces) {
-        DistributionSummary.builder("reconstruction.point.cloud.size").tag("dataset_type", datasetType)
-                .serviceLevelObjectives(COUNT_BUCKETS).register(registry).record(points);
-        DistributionSummary.builder("reconstruction.mesh.face.count").tag("dataset_type", datasetType)
-                .serviceLevelObjectives(COUNT_BUCKETS).register(registry).record(faces);
+        pointCloudSize(datasetType).record(points);
+        meshFaceCount(datasetType).record(faces);
+    }
+
+    private DistributionSummary pointCloudSize(String datasetType) {
+        return DistributionSummary.builder("reconstruction.point.cloud.size").description("Points in a job's dense cloud")
+                .tag("dataset_type", datasetType).serviceLevelObjectives(COUNT_BUCKETS).register(registry);
+    }
+
+    private DistributionSummary meshFaceCount(String datasetType) {
+        return DistributionSummary.builder("reconstruction.mesh.face.count").description("Faces in a job's mesh")
+                .tag("dataset_type", datasetType).serviceLevelObjectives(COUNT_BUCKETS).register(registry);
     }
 
     public void apiRequest(String method, String endpoint, int status, long nanos) {

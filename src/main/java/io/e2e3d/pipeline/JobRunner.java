@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -60,6 +61,7 @@ public class JobRunner {
         if (job == null) {
             return null;
         }
+        MDC.put("job_id", job.id());
         LOG.info("Worker {} claimed job {} (attempt {})", workerId, job.id(), job.attempts());
         JobRun run = new JobRun(job, Workspace.of(workDir, job.id()), jobs);
         active.put(job.id(), run);
@@ -121,6 +123,8 @@ public class JobRunner {
         } else {
             metrics.jobReleased();
         }
+        MDC.remove("stage");
+        MDC.remove("job_id");
     }
 
     private void beat() {

@@ -33,7 +33,7 @@ public class PipelineRoutes extends RouteBuilder {
         }
 
         from("direct:job-pipeline").routeId("job-pipeline")
-                .doTry()
+                .doTry().id("run-stages")
                     .to("direct:" + Stage.PREPROCESSING.routeId()).id("preprocessing")
                     .to("direct:" + Stage.FEATURE_EXTRACTION.routeId()).id("feature-extraction")
                     .to("direct:" + Stage.FEATURE_MATCHING.routeId()).id("feature-matching")

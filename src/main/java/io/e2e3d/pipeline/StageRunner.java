@@ -7,6 +7,7 @@ import io.e2e3d.job.JobRepository;
 import io.e2e3d.job.Stage;
 import io.e2e3d.metrics.FlowMetrics;
 import java.time.Duration;
+import org.slf4j.MDC;
 
 /** What every stage route does around its work: record the start, run the work, record the end. */
 public class StageRunner {
@@ -33,6 +34,7 @@ public class StageRunner {
     public void begin(JobRun run, Stage stage) {
         run.checkCanceled();
         run.enter(stage);
+        MDC.put("stage", stage.label());
         jobs.stageStarted(run.jobId(), stage);
     }
 
