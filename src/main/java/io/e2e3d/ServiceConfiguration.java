@@ -149,7 +149,8 @@ public class ServiceConfiguration implements CamelConfiguration {
                 .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
         S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint).region(Region.of(settings.s3Region()))
                 .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
-        ObjectStore store = new ObjectStore(client, presigner, Duration.ofMinutes(settings.presignMinutes()));
+        ObjectStore store = new ObjectStore(client, presigner, Duration.ofMinutes(settings.presignMinutes()),
+                settings.embeddedObjectStore());
         try {
             store.ensureBucket(settings.inputBucket());
             store.ensureBucket(settings.outputBucket());

@@ -93,9 +93,13 @@ public final class IngestBenchmark {
 
             // 3. a bucket holding 10,000 ingested objects: how long one poll of the watcher takes
             int more = 10_000 - DATASETS * PER_DATASET;
+            ExecutorService pool = Executors.newFixedThreadPool(8);
             for (int d = 0; d < more / PER_DATASET; d++) {
-                putDataset(s3, "input", "big" + d);
+                String dataset = "big" + d;
+                pool.submit(() -> putDataset(s3, "input", dataset));
             }
+            pool.shutdown();
+            pool.awaitTermination(30, TimeUnit.MINUTES);
             RunningService.await(java.time.Duration.ofMinutes(10), () -> count(jdbc, "SELECT COUNT(*) FROM ingest_objects WHERE bucket = 'input'") >= 10_000 + DATASETS,
                     "10,000 objects in the ledger");
             BucketWatcher watcher = service.context().getRegistry().findSingleByType(BucketWatcher.class);
@@ -124,7 +128,7 @@ public final class IngestBenchmark {
     }
 
     private static void putAll(S3Client s3, String bucket, String prefix) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int d = 0; d < DATASETS; d++) {
             int dataset = d;
             pool.submit(() -> putDataset(s3, bucket, prefix + dataset));
