@@ -20,6 +20,7 @@ import io.e2e3d.pipeline.ResultPublisher;
 import io.e2e3d.pipeline.StageRunner;
 import io.e2e3d.storage.EmbeddedObjectStore;
 import io.e2e3d.storage.ObjectStore;
+import io.e2e3d.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
@@ -68,6 +69,9 @@ public class ServiceConfiguration implements CamelConfiguration {
             int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("e2e3d.metrics.port").orElse("9101"));
             context.addService(new MetricsServer(meters, port), true, true);
         }
+
+        Tracing.enable(context, context.getPropertiesComponent().resolveProperty("e2e3d.tracing.otlp-endpoint").orElse(""),
+                context.getName());
 
         ObjectStore store = objectStore(context, settings);
         registry.bind("objectStore", store);
