@@ -33,7 +33,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -57,6 +59,7 @@ public class ServiceConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.load(context);
+        settings.requireKeyInExternalMode();
         Registry registry = context.getRegistry();
         String instanceId = settings.instanceId().isBlank()
                 ? InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid()
@@ -99,8 +102,18 @@ public class ServiceConfiguration implements CamelConfiguration {
         StageRunner stages = new StageRunner(jobs, preprocessor, engines, metrics);
         registry.bind("stageRunner", stages);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "heartbeat");
-        registry.bind("jobRunner", new JobRunner(jobs, stages, new ResultPublisher(store, jobs), metrics, settings.workDir(),
-                instanceId, settings.heartbeatSeconds(), heartbeats));
+        JobRunner runner = new JobRunner(jobs, stages, new ResultPublisher(store, jobs), metrics, settings.workDir(),
+                instanceId, settings.heartbeatSeconds(), settings.maxAttempts(), heartbeats);
+        registry.bind("jobRunner", runner);
+        // on SIGTERM: stop at the next step boundary and hand the running jobs back to the queue
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    runner.releaseAll();
+                }
+            }
+        });
 
         ComponentChecks checks = new ComponentChecks(jobs, store, engines, metrics, settings.defaultEngine(),
                 settings.heartbeatSeconds() * 3, settings.inputBucket(), settings.outputBucket());
@@ -113,6 +126,7 @@ public class ServiceConfiguration implements CamelConfiguration {
 
         registry.bind("jobsApi", new JobsApi(jobs, ledger, store, metrics, settings.inputBucket(), settings.outputBucket(),
                 settings.defaultEngine(), settings.maxImagesPerJob()));
+        registry.bind("apiKey", settings.apiKey());
         registry.bind("healthApi", new HealthApi(checks));
         LOG.info("E2E3D Flow instance {}: object store {}, database {}, {} worker(s), engine {}", instanceId,
                 settings.embeddedObjectStore() ? "embedded" : settings.s3Endpoint(),

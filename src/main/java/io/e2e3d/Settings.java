@@ -27,8 +27,11 @@ public record Settings(
         int minImageSide,
         String defaultEngine,
         int heartbeatSeconds,
+        int maxAttempts,
         long maxUploadBytes,
-        int maxImagesPerJob) {
+        int maxImagesPerJob,
+        String apiKey,
+        boolean allowAnonymous) {
 
     public static Settings load(CamelContext context) {
         PropertiesComponent p = context.getPropertiesComponent();
@@ -54,8 +57,11 @@ public record Settings(
                 integer(p, "e2e3d.min-image-side"),
                 text(p, "e2e3d.engine"),
                 integer(p, "e2e3d.heartbeat-seconds"),
+                integer(p, "e2e3d.max-attempts"),
                 Long.parseLong(text(p, "e2e3d.max-upload-bytes")),
-                integer(p, "e2e3d.max-images-per-job"));
+                integer(p, "e2e3d.max-images-per-job"),
+                text(p, "e2e3d.api-key"),
+                Boolean.parseBoolean(text(p, "e2e3d.allow-anonymous")));
     }
 
     /** Embedded mode: no S3 endpoint configured, so the service runs its own S3Proxy. */
@@ -66,6 +72,15 @@ public record Settings(
     /** Embedded mode: no database URL configured, so the service uses an H2 file under the data dir. */
     public boolean embeddedDatabase() {
         return dbUrl.isBlank();
+    }
+
+    /** External mode: another S3 or a database server, so possibly reachable by others; it needs an API key. */
+    public void requireKeyInExternalMode() {
+        boolean external = !embeddedObjectStore() || !embeddedDatabase();
+        if (external && apiKey.isBlank() && !allowAnonymous) {
+            throw new IllegalStateException("external mode needs an API key: set E2E3D_API_KEY, or E2E3D_ALLOW_ANONYMOUS=true"
+                    + " to run without one on a network you trust");
+        }
     }
 
     public Path workDir() {

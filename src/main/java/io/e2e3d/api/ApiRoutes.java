@@ -21,6 +21,7 @@ public class ApiRoutes extends RouteBuilder {
         JobsApi jobs = getContext().getRegistry().findSingleByType(JobsApi.class);
         HealthApi health = getContext().getRegistry().findSingleByType(HealthApi.class);
         FlowMetrics metrics = getContext().getRegistry().findSingleByType(FlowMetrics.class);
+        ApiKeyCheck apiKey = new ApiKeyCheck(getContext().getRegistry().lookupByNameAndType("apiKey", String.class));
 
         onException(ApiException.class).handled(true)
                 .process(e -> error(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class).status(),
@@ -41,10 +42,16 @@ public class ApiRoutes extends RouteBuilder {
                 .get("/{id}/results").id("rest-jobs-results").to("direct:api-jobs-results");
         rest("/health").get().id("rest-health").to("direct:api-health");
 
-        api(metrics, "api-jobs-create", "POST", "/api/jobs", jobs::create);
+        api(metrics, "api-jobs-create", "POST", "/api/jobs", e -> {
+            apiKey.check(e);
+            return jobs.create(e);
+        });
         api(metrics, "api-jobs-list", "GET", "/api/jobs", jobs::list);
         api(metrics, "api-jobs-get", "GET", "/api/jobs/{id}", jobs::get);
-        api(metrics, "api-jobs-cancel", "POST", "/api/jobs/{id}/cancel", jobs::cancel);
+        api(metrics, "api-jobs-cancel", "POST", "/api/jobs/{id}/cancel", e -> {
+            apiKey.check(e);
+            return jobs.cancel(e);
+        });
         api(metrics, "api-jobs-results", "GET", "/api/jobs/{id}/results", jobs::results);
         api(metrics, "api-health", "GET", "/api/health", health::health);
     }

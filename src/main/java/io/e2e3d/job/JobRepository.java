@@ -146,6 +146,11 @@ public class JobRepository {
                 .addValue("errorMessage", message == null ? null : truncate(message, 2000))) == 1;
     }
 
+    /** Puts a running job back in the queue (this instance is stopping); false when it is no longer ours. */
+    public boolean release(String id, String worker) {
+        return jdbc.update(SqlFiles.get("job-release"), Map.of("id", id, "worker", worker)) == 1;
+    }
+
     public CancelOutcome cancel(String id) {
         return tx.execute(status -> {
             if (jdbc.update(SqlFiles.get("job-cancel-queued"), Map.of("id", id, "now", now())) == 1) {

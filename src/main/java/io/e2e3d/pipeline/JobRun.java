@@ -1,6 +1,7 @@
 package io.e2e3d.pipeline;
 
 import io.e2e3d.engine.JobCanceledException;
+import io.e2e3d.engine.JobReleasedException;
 import io.e2e3d.engine.PreparedImage;
 import io.e2e3d.engine.StageContext;
 import io.e2e3d.job.DatasetType;
@@ -29,6 +30,7 @@ public class JobRun implements StageContext {
     private final long claimedAtNanos = System.nanoTime();
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean lost;
+    private volatile boolean released;
     private Stage stage;
     private Map<String, Object> details = new LinkedHashMap<>();
     private long stageStartNanos;
@@ -61,6 +63,11 @@ public class JobRun implements StageContext {
     /** Another instance took the job over (our heartbeat was too old): stop at the next step boundary. */
     public void markLost() {
         lost = true;
+    }
+
+    /** This instance is stopping: give the job back at the next step boundary. */
+    public void release() {
+        released = true;
     }
 
     void enter(Stage next) {
@@ -142,6 +149,9 @@ public class JobRun implements StageContext {
     @Override
     public void checkCanceled() {
         long now = System.currentTimeMillis();
+        if (released) {
+            throw new JobReleasedException(job.id());
+        }
         if (lost) {
             throw new JobCanceledException(job.id());
         }

@@ -1,6 +1,7 @@
 package io.e2e3d.pipeline;
 
 import io.e2e3d.engine.JobCanceledException;
+import io.e2e3d.engine.JobReleasedException;
 import io.e2e3d.engine.ReconstructionFailedException;
 import io.e2e3d.engine.StageNotAvailableException;
 import io.e2e3d.job.ErrorType;
@@ -39,10 +40,12 @@ public class JobRunner {
     private final Path workDir;
     private final String instanceId;
     private final Duration lease;
+    private final int maxAttempts;
+    private volatile boolean stopping;
     private final Map<String, JobRun> active = new ConcurrentHashMap<>();
 
     public JobRunner(JobRepository jobs, StageRunner stages, ResultPublisher publisher, FlowMetrics metrics, Path workDir,
-            String instanceId, int heartbeatSeconds, ScheduledExecutorService scheduler) {
+            String instanceId, int heartbeatSeconds, int maxAttempts, ScheduledExecutorService scheduler) {
         this.jobs = jobs;
         this.stages = stages;
         this.publisher = publisher;
@@ -50,15 +53,29 @@ public class JobRunner {
         this.workDir = workDir;
         this.instanceId = instanceId;
         this.lease = Duration.ofSeconds(heartbeatSeconds * 3L);
+        this.maxAttempts = maxAttempts;
         scheduler.scheduleWithFixedDelay(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
     }
 
     /** The next job for worker {@code worker}, or null when the queue is empty. */
     public JobRun claim(int worker) throws IOException {
+        if (stopping) {
+            return null;
+        }
         String workerId = instanceId + "/" + worker;
         OffsetDateTime staleBefore = OffsetDateTime.now(ZoneOffset.UTC).minus(lease);
         Job job = jobs.claim(workerId, staleBefore).orElse(null);
         if (job == null) {
+            return null;
+        }
+        if (job.attempts() > maxAttempts) {
+            String message = "claimed " + job.attempts() + " times without finishing (its worker stopped each time"
+                    + (job.stage() == null ? "" : ", last in " + job.stage()) + "); at most " + maxAttempts + " attempts";
+            jobs.finish(job.id(), JobStatus.FAILED, ErrorType.TOO_MANY_ATTEMPTS, message);
+            metrics.stageError(job.stage() == null ? "none" : job.stage(), ErrorType.TOO_MANY_ATTEMPTS.label());
+            metrics.jobStarted();
+            metrics.jobEnded(JobStatus.FAILED.label(), Duration.ZERO, Duration.between(job.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+            LOG.warn("Job {} failed: {}", job.id(), message);
             return null;
         }
         MDC.put("job_id", job.id());
@@ -75,8 +92,24 @@ public class JobRunner {
         end(run, JobStatus.COMPLETED, null, null);
     }
 
-    /** Ends the job after an exception in a stage; the exception decides between failed and canceled. */
+    /** Stops claiming and asks every running job to hand itself back at its next step boundary. */
+    public void releaseAll() {
+        stopping = true;
+        active.values().forEach(JobRun::release);
+    }
+
+    /** Ends the job after an exception in a stage; the exception decides between failed, canceled and handed back. */
     public void fail(JobRun run, Exception cause) {
+        if (cause instanceof JobReleasedException) {
+            active.remove(run.jobId());
+            jobs.release(run.jobId(), run.job().worker());
+            metrics.jobReleased();
+            LOG.info("Job {} handed back to the queue at shutdown{}", run.jobId(),
+                    run.stage() == null ? "" : " (in " + run.stage().label() + ", which restarts)");
+            MDC.remove("stage");
+            MDC.remove("job_id");
+            return;
+        }
         if (cause instanceof JobCanceledException) {
             stages.abort(run, "canceled", "canceled");
             end(run, JobStatus.CANCELED, null, "canceled by request");

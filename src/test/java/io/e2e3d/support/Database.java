@@ -39,7 +39,8 @@ public enum Database {
         }
         String separator = url.contains("?") ? "&" : "?";
         return Map.of("e2e3d.db.url", url + separator + "currentSchema=" + schema,
-                "e2e3d.db.user", user, "e2e3d.db.password", password);
+                "e2e3d.db.user", user, "e2e3d.db.password", password,
+                "e2e3d.allow-anonymous", "true"); // a database server is external mode, which otherwise needs a key
     }
 
     private static String env(String name, String fallback) {

@@ -1,0 +1,75 @@
+package io.e2e3d.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.e2e3d.support.Database;
+import io.e2e3d.support.RunningService;
+import io.e2e3d.support.TestImages;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** Jobs outlive the worker that runs them: handed back on shutdown, failed after too many lost attempts. */
+class RecoveryTest {
+
+    @Test
+    void shutdownHandsTheRunningJobBackAndARestartFinishesIt() throws Exception {
+        Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-handback"), Database.H2);
+        try (RunningService service = RunningService.start(settings)) {
+            for (int i = 0; i < 30; i++) {
+                String key = "handback/img_" + i + ".png";
+                service.s3().putObject(b -> b.bucket("input").key(key), RequestBody.fromBytes(TestImages.textured(1600, 1200, i, "png")));
+            }
+            service.s3().putObject(b -> b.bucket("input").key("handback/_READY"), RequestBody.fromBytes(new byte[0]));
+            String[] id = new String[1];
+            RunningService.await(Duration.ofSeconds(60), () -> {
+                try {
+                    JsonNode running = service.getJson("/api/jobs?status=running").path("jobs");
+                    if (running.size() == 1) {
+                        id[0] = running.get(0).path("id").asText();
+                        return true;
+                    }
+                    return false;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the job to start");
+            long stopAt = System.nanoTime();
+            service.stop(); // what SIGTERM does: Camel Main stops the context
+            assertTrue(System.nanoTime() - stopAt < Duration.ofSeconds(25).toNanos(), "stopped at the next step, not after the job");
+
+            service.startAgain();
+            JsonNode done = service.awaitFinished(id[0], Duration.ofSeconds(120));
+            assertEquals("stage_not_available", done.path("error_type").asText(), "preprocessing completed after the restart");
+            assertEquals(1, done.path("attempts").asInt(), "a hand-back is not counted as an attempt");
+            assertEquals(30, done.path("images").path("accepted").asInt());
+        }
+    }
+
+    @Test
+    void aJobWhoseWorkerKeepsDyingFailsWithTooManyAttempts() throws Exception {
+        Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-attempts"), Database.H2);
+        settings.put("e2e3d.max-attempts", "2");
+        settings.put("e2e3d.heartbeat-seconds", "1");
+        try (RunningService service = RunningService.start(settings)) {
+            JdbcTemplate jdbc = new JdbcTemplate(service.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+            // what a worker that died twice in a row leaves behind: running, two attempts, a heartbeat long gone
+            OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(10);
+            jdbc.update("INSERT INTO jobs (id, status, stage, progress, engine, source, bucket, prefix, created_at, started_at,"
+                    + " attempts, heartbeat_at, worker) VALUES ('dying-job', 'running', 'preprocessing', 4, 'boofcv', 'api',"
+                    + " 'input', 'dying-job/', ?, ?, 2, ?, 'gone-host/1')", longAgo, longAgo, longAgo);
+            JsonNode done = service.awaitFinished("dying-job", Duration.ofSeconds(30));
+            assertEquals("failed", done.path("status").asText());
+            assertEquals("too_many_attempts", done.path("error_type").asText());
+            assertTrue(done.path("error_message").asText().contains("last in preprocessing"), done.path("error_message").asText());
+        }
+    }
+}
