@@ -47,6 +47,8 @@ class RecoveryTest {
             assertTrue(System.nanoTime() - stopAt < Duration.ofSeconds(25).toNanos(), "stopped at the next step, not after the job");
 
             service.startAgain();
+            String afterRestart = service.getJson("/api/jobs/" + id[0]).path("status").asText();
+            assertTrue(afterRestart.equals("queued") || afterRestart.equals("running"), "handed back, not ended: " + afterRestart);
             JsonNode done = service.awaitFinished(id[0], Duration.ofSeconds(120));
             assertEquals("stage_not_available", done.path("error_type").asText(), "preprocessing completed after the restart");
             assertEquals(1, done.path("attempts").asInt(), "a hand-back is not counted as an attempt");
