@@ -26,5 +26,8 @@ public record Job(
         String errorType,
         String errorMessage,
         String resultBucket,
-        String resultPrefix) {
+        String resultPrefix,
+        Long pointCount,
+        Long meshFaceCount,
+        Integer registeredViews) {
 }

@@ -151,6 +151,11 @@ public class JobRepository {
         return jdbc.update(SqlFiles.get("job-release"), Map.of("id", id, "worker", worker)) == 1;
     }
 
+    /** The figures of a finished reconstruction: dense points, mesh faces, registered views. */
+    public void recordModel(String id, long points, long faces, int registeredViews) {
+        jdbc.update(SqlFiles.get("job-model"), Map.of("id", id, "points", points, "faces", faces, "registered", registeredViews));
+    }
+
     public CancelOutcome cancel(String id) {
         return tx.execute(status -> {
             if (jdbc.update(SqlFiles.get("job-cancel-queued"), Map.of("id", id, "now", now())) == 1) {
@@ -242,6 +247,9 @@ public class JobRepository {
                 rs.getString("error_type"),
                 rs.getString("error_message"),
                 rs.getString("result_bucket"),
-                rs.getString("result_prefix"));
+                rs.getString("result_prefix"),
+                (Long) rs.getObject("point_count", Long.class),
+                (Long) rs.getObject("mesh_face_count", Long.class),
+                (Integer) rs.getObject("registered_views", Integer.class));
     }
 }

@@ -89,6 +89,9 @@ public class JobRunner {
     public void complete(JobRun run) throws IOException {
         run.checkCanceled();
         publisher.publish(run);
+        ModelFigures model = ModelFigures.of(jobs.stages(run.jobId()));
+        jobs.recordModel(run.jobId(), model.points(), model.faces(), model.registeredViews());
+        metrics.model(run.datasetType().label(), model.points(), model.faces());
         end(run, JobStatus.COMPLETED, null, null);
     }
 
