@@ -125,7 +125,7 @@ public class BoofcvEngine implements ReconstructionEngine {
             BufferedImage img = Images.read(im.file());
             GrayF32 gray = ConvertBufferedImage.convertFrom(img, (GrayF32) null);
             ConfigFastHessian fh = new ConfigFastHessian();
-            fh.extract.threshold = 0;
+            fh.extract.threshold = 1; // 0 accepts flat regions (identical junk in every image)
             fh.extract.radius = 2;
             fh.maxFeaturesAll = settings.maxFeatures();
             fh.maxFeaturesPerScale = -1;
@@ -331,7 +331,7 @@ public class BoofcvEngine implements ReconstructionEngine {
             focal[camOf[v]] = prior != null ? prior[v] : 0.85 * Math.max(im.width(), im.height());
             focalPrior[camOf[v]] = focal[camOf[v]];
         }
-        IncrementalSfm sfm = new IncrementalSfm(ctx, cx, cy, camOf, focal, false, fx, fy);
+        IncrementalSfm sfm = new IncrementalSfm(ctx, cx, cy, camOf, focal, prior != null, fx, fy);
         sfm.buildTracks(matches);
         ctx.log("built " + sfm.trackCount() + " feature tracks");
         ctx.progress(0.1);

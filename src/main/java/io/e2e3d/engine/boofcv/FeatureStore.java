@@ -47,13 +47,14 @@ final class FeatureStore {
             int n = in.readInt(), len = in.readInt();
             float[] x = new float[n], y = new float[n];
             float[][] desc = withDescriptors ? new float[n][len] : null;
+            byte[] skip = new byte[4 * len];
             for (int i = 0; i < n; i++) {
                 x[i] = in.readFloat();
                 y[i] = in.readFloat();
                 if (withDescriptors) {
                     for (int k = 0; k < len; k++) desc[i][k] = in.readFloat();
                 } else {
-                    in.skipBytes(4 * len);
+                    in.readFully(skip); // skipBytes may skip less than asked
                 }
             }
             return new FeatureStore(x, y, desc);

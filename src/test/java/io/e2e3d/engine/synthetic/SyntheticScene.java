@@ -175,11 +175,10 @@ public final class SyntheticScene {
             }
         }
         if (hit == 0) {
-            double len = Math.sqrt(a2);
-            double up = d[2] / len;
-            rgb[0] = 150 + 60 * up;
-            rgb[1] = 170 + 50 * up;
-            rgb[2] = 200 + 40 * up;
+            // a uniform overcast sky: no features at infinity
+            rgb[0] = 175;
+            rgb[1] = 190;
+            rgb[2] = 215;
             return;
         }
         double[] p = {o[0] + best * d[0], o[1] + best * d[1], o[2] + best * d[2]};
