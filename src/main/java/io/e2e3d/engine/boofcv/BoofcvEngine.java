@@ -2,6 +2,7 @@ package io.e2e3d.engine.boofcv;
 
 import boofcv.abst.feature.associate.AssociateDescription;
 import boofcv.abst.feature.describe.ConfigSurfDescribe;
+import boofcv.abst.feature.detdesc.ConfigCompleteSift;
 import boofcv.abst.feature.detdesc.DetectDescribePoint;
 import boofcv.abst.feature.detect.interest.ConfigFastHessian;
 import boofcv.abst.feature.orientation.ConfigSlidingIntegral;
@@ -65,10 +66,13 @@ public class BoofcvEngine implements ReconstructionEngine {
     private final Settings settings;
 
     /** Tunables; the defaults suit phone photos downscaled by preprocessing. */
-    public record Settings(int maxFeatures, int sequenceNeighbours, int denseMaxSide, int denseNeighbours,
-                           int tsdfResolution, int maxDensePoints) {
+    public record Settings(String detector, int maxFeatures, int upsampleBelow, int sequenceNeighbours,
+                           int denseMaxSide, int denseNeighbours, int tsdfResolution, int maxDensePoints) {
         public static Settings defaults() {
-            return new Settings(3000, 3, 640, 4, 256, 3_000_000);
+            return new Settings(System.getProperty("e2e3d.boofcv.detector", "sift"),
+                    Integer.getInteger("e2e3d.boofcv.maxFeatures", 4000),
+                    Integer.getInteger("e2e3d.boofcv.upsampleBelow", 1000),
+                    Integer.getInteger("e2e3d.boofcv.neighbours", 3), 640, 4, 256, 3_000_000);
         }
     }
 
@@ -124,24 +128,22 @@ public class BoofcvEngine implements ReconstructionEngine {
             PreparedImage im = images.get(i);
             BufferedImage img = Images.read(im.file());
             GrayF32 gray = ConvertBufferedImage.convertFrom(img, (GrayF32) null);
-            ConfigFastHessian fh = new ConfigFastHessian();
-            fh.extract.threshold = 1; // 0 accepts flat regions (identical junk in every image)
-            fh.extract.radius = 2;
-            fh.maxFeaturesAll = settings.maxFeatures();
-            fh.maxFeaturesPerScale = -1;
-            fh.initialSampleStep = 1;
-            fh.numberOfOctaves = 4;
-            DetectDescribePoint<GrayF32, TupleDesc_F64> surf = FactoryDetectDescribe.surfStable(
-                    fh, new ConfigSurfDescribe.Stability(), new ConfigSlidingIntegral(), GrayF32.class);
-            surf.detect(gray);
-            int n = surf.getNumberOfFeatures();
+            // small images: detect on a 2x upsampled copy for more, better localised features
+            boolean up = Math.max(gray.width, gray.height) < settings.upsampleBelow();
+            if (up) {
+                gray = upsample2(gray);
+            }
+            DetectDescribePoint<GrayF32, TupleDesc_F64> detector = createDetector();
+            detector.detect(gray);
+            int n = detector.getNumberOfFeatures();
             float[] x = new float[n], y = new float[n];
             float[][] desc = new float[n][];
             for (int k = 0; k < n; k++) {
-                Point2D_F64 p = surf.getLocation(k);
-                x[k] = (float) p.x;
-                y[k] = (float) p.y;
-                double[] d = surf.getDescription(k).data;
+                Point2D_F64 p = detector.getLocation(k);
+                // pixel centres sit at integer coordinates in both images
+                x[k] = (float) (up ? (p.x + 0.5) / 2 - 0.5 : p.x);
+                y[k] = (float) (up ? (p.y + 0.5) / 2 - 0.5 : p.y);
+                double[] d = detector.getDescription(k).data;
                 desc[k] = new float[d.length];
                 for (int j = 0; j < d.length; j++) desc[k][j] = (float) d[j];
             }
@@ -152,7 +154,45 @@ public class BoofcvEngine implements ReconstructionEngine {
         }
         ctx.detail("features_total", total);
         ctx.detail("features_min_per_image", min);
-        ctx.log("extracted " + total + " SURF features from " + images.size() + " images");
+        ctx.log("extracted " + total + " " + settings.detector() + " features from " + images.size() + " images");
+    }
+
+    /** Bilinear 2x upsampling; pixel centres at integer coordinates in both images. */
+    static GrayF32 upsample2(GrayF32 in) {
+        int w = in.width, h = in.height;
+        GrayF32 out = new GrayF32(2 * w, 2 * h);
+        for (int y = 0; y < 2 * h; y++) {
+            double sy = Math.max(0, Math.min(h - 1, (y + 0.5) / 2 - 0.5));
+            int y0 = Math.min((int) sy, h - 2);
+            float ay = (float) (sy - y0);
+            for (int x = 0; x < 2 * w; x++) {
+                double sx = Math.max(0, Math.min(w - 1, (x + 0.5) / 2 - 0.5));
+                int x0 = Math.min((int) sx, w - 2);
+                float ax = (float) (sx - x0);
+                float a = in.unsafe_get(x0, y0), b = in.unsafe_get(x0 + 1, y0);
+                float c = in.unsafe_get(x0, y0 + 1), d = in.unsafe_get(x0 + 1, y0 + 1);
+                float top = a + ax * (b - a), bot = c + ax * (d - c);
+                out.unsafe_set(x, y, top + ay * (bot - top));
+            }
+        }
+        return out;
+    }
+
+    private DetectDescribePoint<GrayF32, TupleDesc_F64> createDetector() {
+        if ("surf".equals(settings.detector())) {
+            ConfigFastHessian fh = new ConfigFastHessian();
+            fh.extract.threshold = 1; // 0 accepts flat regions (identical junk in every image)
+            fh.extract.radius = 2;
+            fh.maxFeaturesAll = settings.maxFeatures();
+            fh.maxFeaturesPerScale = -1;
+            fh.initialSampleStep = 1;
+            fh.numberOfOctaves = 4;
+            return FactoryDetectDescribe.surfStable(fh, new ConfigSurfDescribe.Stability(), new ConfigSlidingIntegral(),
+                    GrayF32.class);
+        }
+        ConfigCompleteSift cfg = new ConfigCompleteSift();
+        cfg.detector.maxFeaturesAll = settings.maxFeatures();
+        return FactoryDetectDescribe.sift(cfg, GrayF32.class);
     }
 
     // ================================================================== matching
