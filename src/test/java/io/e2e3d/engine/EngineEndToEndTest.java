@@ -1,9 +1,11 @@
 package io.e2e3d.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.e2e3d.engine.boofcv.BoofcvEngine;
+import io.e2e3d.engine.synthetic.PlyReader;
 import io.e2e3d.engine.synthetic.SyntheticRun;
 import io.e2e3d.job.Stage;
 import java.nio.file.Files;
@@ -16,7 +18,7 @@ class EngineEndToEndTest {
 
     @Test
     @Timeout(300)
-    void reconstructsRenderedOrbit(@TempDir Path dir) throws Exception {
+    void reconstructsARenderedOrbit(@TempDir Path dir) throws Exception {
         SyntheticRun run = new SyntheticRun(dir, 16, 15, 320, 240, 260, true);
         long t0 = System.nanoTime();
         run.run(new BoofcvEngine(), Stage.TEXTURING);
@@ -24,11 +26,41 @@ class EngineEndToEndTest {
         SyntheticRun.Report r = run.evaluate();
         System.out.println("16 views 15deg 320x240: " + r + String.format(" total %.1f s", secs));
         assertEquals(16, r.registered(), "registered views");
+        assertTrue(r.centreRmsRel() <= 0.01, "camera centre error " + r.centreRmsRel());
         assertTrue(r.sparseMedianRel() <= 0.005, "sparse median error " + r.sparseMedianRel());
-        assertTrue(r.denseMedianRel() <= 0.005, "dense median error " + r.denseMedianRel());
-        assertTrue(r.meshMedianRel() <= 0.01, "mesh median error " + r.meshMedianRel());
-        assertTrue(r.meshFaces() > 1000, "mesh faces " + r.meshFaces());
-        assertTrue(Files.size(dir.resolve("output/mesh.obj")) > 0);
+        assertTrue(r.densePoints() > 100_000, "dense points " + r.densePoints());
+        assertTrue(r.denseMedianRel() <= 0.0075, "dense median error " + r.denseMedianRel());
+        assertTrue(r.meshFaces() > 10_000, "mesh faces " + r.meshFaces());
+        assertTrue(r.meshMedianRel() <= 0.0075, "mesh median error " + r.meshMedianRel());
+        assertTrue(r.meshP90Rel() <= 0.02, "mesh p90 error " + r.meshP90Rel());
+        PlyReader mesh = PlyReader.read(dir.resolve("output/mesh.ply"));
+        assertEquals(r.meshFaces(), mesh.faceCount());
+        assertTrue(Files.readString(dir.resolve("output/mesh.obj")).startsWith("# E2E3D"));
+        assertTrue(Files.readString(dir.resolve("output/cameras.json")).contains("\"registered\": true"));
+        assertEquals(16, run.context.details.get("views_registered"));
+        assertEquals(1.0, run.context.lastProgress);
         assertTrue(secs < 180, "took " + secs + " s");
+    }
+
+    @Test
+    @Timeout(120)
+    void sixViewsSixtyDegreesApartFailWithAnActionableMessage(@TempDir Path dir) throws Exception {
+        SyntheticRun run = new SyntheticRun(dir, 6, 60, 320, 240, 260, true);
+        BoofcvEngine engine = new BoofcvEngine();
+        engine.run(Stage.FEATURE_EXTRACTION, run.context);
+        engine.run(Stage.FEATURE_MATCHING, run.context);
+        ReconstructionFailedException e = assertThrows(ReconstructionFailedException.class,
+                () -> engine.run(Stage.SPARSE_RECONSTRUCTION, run.context));
+        System.out.println("6 views 60deg: " + e.getMessage());
+        assertTrue(e.getMessage().matches("registered \\d of 6 views: take photos with more overlap.*"), e.getMessage());
+        assertTrue(e.getMessage().contains("10\u00b0 apart"));
+    }
+
+    @Test
+    void unknownStageIsNotAvailable() {
+        BoofcvEngine engine = new BoofcvEngine();
+        assertEquals("boofcv", engine.name());
+        assertTrue(engine.available());
+        assertThrows(StageNotAvailableException.class, () -> engine.run(Stage.PREPROCESSING, null));
     }
 }

@@ -102,6 +102,9 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     @Override
     public void run(Stage stage, StageContext context) throws Exception {
+        if (stage == Stage.PREPROCESSING) {
+            throw new StageNotAvailableException("the boofcv engine does not implement stage " + stage.label());
+        }
         Path dir = context.workspace().resolve("boofcv");
         Files.createDirectories(dir);
         Files.createDirectories(context.outputDir());
