@@ -262,13 +262,7 @@ public class BoofcvEngine implements ReconstructionEngine {
                                       double[] fPrior, int a, int b) throws IOException {
         FeatureStore fa = cached(dir, cache, a), fb = cached(dir, cache, b);
         if (fa.size() < 8 || fb.size() < 8) return null;
-        AssociateDescription<TupleDesc_F64> assoc = FactoryAssociation.greedy(
-                new ConfigAssociateGreedy(true, 0.75, Double.MAX_VALUE),
-                FactoryAssociation.scoreEuclidean(TupleDesc_F64.class, true));
-        assoc.setSource(toDesc(fa));
-        assoc.setDestination(toDesc(fb));
-        assoc.associate();
-        FastAccess<AssociatedIndex> m = assoc.getMatches();
+        FastAccess<AssociatedIndex> m = associate(fa, fb);
         if (m.size() < 20) return null;
         List<AssociatedPair> list = new ArrayList<>(m.size());
         PreparedImage ia = images.get(a), ib = images.get(b);
@@ -305,6 +299,87 @@ public class BoofcvEngine implements ReconstructionEngine {
             rb[i] = ai.dst;
         }
         return new MatchStore.Pair(a, b, ra, rb);
+    }
+
+    /** Ratio of squared descriptor distances, best to second best, a match must stay below. */
+    static final float RATIO_SQUARED = 0.75f;
+
+    /**
+     * Mutual nearest neighbours (exhaustive, squared Euclidean distance) that pass the ratio test in both
+     * directions. Rows are split over two threads.
+     */
+    static FastAccess<AssociatedIndex> associate(FeatureStore fa, FeatureStore fb) {
+        int na = fa.size(), nb = fb.size();
+        DogArray<AssociatedIndex> out = new DogArray<>(AssociatedIndex::new);
+        if (na < 2 || nb < 2) return out;
+        int len = fa.desc[0].length;
+        float[] db = new float[nb * len];
+        for (int j = 0; j < nb; j++) System.arraycopy(fb.desc[j], 0, db, j * len, len);
+        int chunks = 2;
+        float[][] rowBest = new float[chunks][], rowSecond = new float[chunks][];
+        float[][] colBest = new float[chunks][nb], colSecond = new float[chunks][nb];
+        int[][] colArg = new int[chunks][nb];
+        int[] rowArg = new int[na];
+        float[] rb1 = new float[na], rb2 = new float[na];
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+            float[] cb1 = colBest[c], cb2 = colSecond[c];
+            int[] ca = colArg[c];
+            Arrays.fill(cb1, Float.MAX_VALUE);
+            Arrays.fill(cb2, Float.MAX_VALUE);
+            int from = c * na / chunks, to = (c + 1) * na / chunks;
+            for (int i = from; i < to; i++) {
+                float[] a = fa.desc[i];
+                float b1 = Float.MAX_VALUE, b2 = Float.MAX_VALUE;
+                int arg = -1;
+                for (int j = 0; j < nb; j++) {
+                    int off = j * len;
+                    float d = 0;
+                    for (int k = 0; k < len; k++) {
+                        float e = a[k] - db[off + k];
+                        d += e * e;
+                    }
+                    if (d < b1) {
+                        b2 = b1;
+                        b1 = d;
+                        arg = j;
+                    } else if (d < b2) {
+                        b2 = d;
+                    }
+                    if (d < cb1[j]) {
+                        cb2[j] = cb1[j];
+                        cb1[j] = d;
+                        ca[j] = i;
+                    } else if (d < cb2[j]) {
+                        cb2[j] = d;
+                    }
+                }
+                rowArg[i] = arg;
+                rb1[i] = b1;
+                rb2[i] = b2;
+            }
+        });
+        // merge the column statistics of the chunks
+        float[] cb1 = colBest[0], cb2 = colSecond[0];
+        int[] ca = colArg[0];
+        for (int c = 1; c < chunks; c++) {
+            for (int j = 0; j < nb; j++) {
+                float x1 = colBest[c][j], x2 = colSecond[c][j];
+                if (x1 < cb1[j]) {
+                    cb2[j] = Math.min(cb1[j], x2);
+                    cb1[j] = x1;
+                    ca[j] = colArg[c][j];
+                } else {
+                    cb2[j] = Math.min(cb2[j], x1);
+                }
+            }
+        }
+        for (int i = 0; i < na; i++) {
+            int j = rowArg[i];
+            if (j < 0 || ca[j] != i) continue;
+            if (rb1[i] >= RATIO_SQUARED * rb2[i] || cb1[j] >= RATIO_SQUARED * cb2[j]) continue;
+            out.grow().setTo(i, j, rb1[i]);
+        }
+        return out;
     }
 
     private static FeatureStore cached(Path dir, Map<Integer, FeatureStore> cache, int view) throws IOException {

@@ -191,14 +191,42 @@ final class PlaneSweepStereo {
         return new double[] {lo * 0.8, hi * 1.25};
     }
 
+    /** Above this image size the sweep runs coarse to fine. */
+    static final int COARSE_TO_FINE_ABOVE = 400;
+    /** Fine planes each side of the coarse estimate. */
+    static final int FINE_HALF_RANGE = 4;
+
     /** The plane sweep for one reference view; returns its raw depth map (0 = none). */
     float[] sweep(SparseModel model, int ref, int[] nbs, int k) throws IOException {
         PinholeView rv = model.view(ref).downscaled(k);
+        int w = rv.width(), h = rv.height();
+        double[] range = depthRange(model, ref);
+        if (nbs.length == 0 || range == null) return new float[w * h];
+        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, k, range, null, null);
+        // coarse: the full range at half resolution; fine: a few planes around the coarse estimate, per pixel
+        PinholeView cv = model.view(ref).downscaled(2 * k);
+        float[] coarse = new float[cv.width() * cv.height()];
+        sweepPass(model, ref, nbs, 2 * k, range, null, coarse);
+        float[] base = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            int yc = Math.min(cv.height() - 1, y / 2);
+            for (int x = 0; x < w; x++) base[y * w + x] = coarse[yc * cv.width() + Math.min(cv.width() - 1, x / 2)];
+        }
+        return sweepPass(model, ref, nbs, k, range, base, null);
+    }
+
+    /**
+     * One sweep at downscale factor {@code kk}. Without {@code base}: fronto-parallel planes over the whole
+     * inverse-depth range. With {@code base} (inverse depth per pixel): planes at offsets of -R..R steps
+     * around it. Returns the filtered depth map; when {@code bestInverse} is given, also fills it with the
+     * unfiltered best inverse depth of every pixel (for a finer pass).
+     */
+    private float[] sweepPass(SparseModel model, int ref, int[] nbs, int kk, double[] range, float[] base,
+                              float[] bestInverse) throws IOException {
+        PinholeView rv = model.view(ref).downscaled(kk);
         int w = rv.width(), h = rv.height(), n = w * h;
         float[] depth = new float[n];
-        double[] range = depthRange(model, ref);
-        if (nbs.length == 0 || range == null) return depth;
-        Images refImg = Images.load(ctxImage(ref), k);
+        Images refImg = Images.load(ctxImage(ref), kk);
         float[] I = refImg.gray;
         int win = (2 * RADIUS + 1) * (2 * RADIUS + 1);
         float[] tmp = new float[n];
@@ -218,8 +246,8 @@ final class PlaneSweepStereo {
         float[][] ray = new float[nn][]; // R_jr * (xn, yn, 1) per pixel
         double[][] trel = new double[nn][];
         for (int j = 0; j < nn; j++) {
-            nv[j] = model.view(nbs[j]).downscaled(k);
-            nimg[j] = Images.load(ctxImage(nbs[j]), k).gray;
+            nv[j] = model.view(nbs[j]).downscaled(kk);
+            nimg[j] = Images.load(ctxImage(nbs[j]), kk).gray;
             double[] rr = rv.r(), rj = nv[j].r();
             double[] R = new double[9];
             for (int a = 0; a < 3; a++) {
@@ -243,7 +271,7 @@ final class PlaneSweepStereo {
                 }
             }
         }
-        // number of planes: about one pixel of motion per plane in the widest-baseline neighbour
+        // plane spacing: about one pixel of motion per plane in the widest-baseline neighbour
         double invNear = 1 / range[0], invFar = 1 / range[1];
         double maxDisp = 0;
         for (int j = 0; j < nn; j++) {
@@ -251,8 +279,17 @@ final class PlaneSweepStereo {
             double[] p1 = project(nv[j], trel[j], ray[j], (h / 2 * w + w / 2), 1 / invFar);
             maxDisp = Math.max(maxDisp, Math.hypot(p0[0] - p1[0], p0[1] - p1[1]));
         }
-        int planes = (int) Math.max(32, Math.min(400, Math.ceil(maxDisp)));
-        double step = (invFar - invNear) / (planes - 1);
+        int fullPlanes = (int) Math.max(32, Math.min(600, Math.ceil(maxDisp)));
+        float step = (float) ((invFar - invNear) / (fullPlanes - 1));
+        int planes;
+        float[] start = new float[n];
+        if (base == null) {
+            planes = fullPlanes;
+            Arrays.fill(start, (float) invNear);
+        } else {
+            planes = 2 * FINE_HALF_RANGE + 1;
+            for (int i = 0; i < n; i++) start[i] = base[i] - FINE_HALF_RANGE * step;
+        }
 
         float[] best = new float[n], bestM = new float[n], bestP = new float[n], prev = new float[n];
         int[] bestI = new int[n];
@@ -263,9 +300,8 @@ final class PlaneSweepStereo {
         float[] cnt = new float[n], prod = new float[n];
         for (int pl = 0; pl < planes; pl++) {
             if (canceled) return depth;
-            double d = 1 / (invNear + pl * step);
             for (int j = 0; j < nn; j++) {
-                warpNeighbour(nimg[j], nv[j], trel[j], ray[j], d, w, h, warp, valid);
+                warpNeighbour(nimg[j], nv[j], trel[j], ray[j], start, step * pl, w, h, warp, valid);
                 for (int i = 0; i < n; i++) {
                     prod[i] = warp[i] * I[i];
                     sq[i] = warp[i] * warp[i];
@@ -289,15 +325,19 @@ final class PlaneSweepStereo {
                     out[i] = (sIW[i] / win - meanI[i] * mW) / (stdI[i] * (float) Math.sqrt(varW));
                 }
             }
-            // aggregate: mean of the best half (at least two) of the neighbours
-            int use = Math.min(nn, Math.max(2, (nn + 1) / 2));
-            float[] vals = new float[nn];
+            // aggregate: mean of the two best neighbours (occlusions hide a view or two)
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < nn; j++) vals[j] = ncc[j][i];
-                Arrays.sort(vals);
-                float s = 0;
-                for (int j = 0; j < use; j++) s += vals[nn - 1 - j];
-                float cost = 1 - s / use;
+                float b1 = -2, b2 = -2;
+                for (int j = 0; j < nn; j++) {
+                    float c = ncc[j][i];
+                    if (c > b1) {
+                        b2 = b1;
+                        b1 = c;
+                    } else if (c > b2) {
+                        b2 = c;
+                    }
+                }
+                float cost = nn == 1 ? 1 - b1 : 1 - 0.5f * (b1 + b2);
                 if (bestI[i] == pl - 1) bestP[i] = cost;
                 if (cost < best[i]) {
                     best[i] = cost;
@@ -310,13 +350,17 @@ final class PlaneSweepStereo {
         }
         for (int i = 0; i < n; i++) {
             int b = bestI[i];
+            if (bestInverse != null) {
+                bestInverse[i] = b >= 0 ? start[i] + b * step : (float) (0.5 * (invNear + invFar));
+            }
             if (b <= 0 || b >= planes - 1 || best[i] > 1 - MIN_NCC) continue;
             float cm = bestM[i], cp = bestP[i], c0 = best[i];
             if (Float.isNaN(cm) || Float.isNaN(cp)) continue;
             double denom = cm - 2 * c0 + cp;
             double off = denom > 1e-9 ? 0.5 * (cm - cp) / denom : 0;
             off = Math.max(-0.5, Math.min(0.5, off));
-            depth[i] = (float) (1 / (invNear + (b + off) * step));
+            double inv = start[i] + (b + off) * step;
+            if (inv > 0) depth[i] = (float) (1 / inv);
         }
         return depth;
     }
@@ -330,13 +374,20 @@ final class PlaneSweepStereo {
         return new double[] {nv.f() * X / Z + nv.cx(), nv.f() * Y / Z + nv.cy()};
     }
 
-    private static void warpNeighbour(float[] img, PinholeView nv, double[] t, float[] ray, double d, int w, int h,
-                                      float[] out, float[] valid) {
+    private static void warpNeighbour(float[] img, PinholeView nv, double[] t, float[] ray, float[] start, float offset,
+                                      int w, int h, float[] out, float[] valid) {
         int nw = nv.width(), nh = nv.height();
         float f = (float) nv.f(), cx = (float) nv.cx(), cy = (float) nv.cy();
-        float df = (float) d, tx = (float) t[0], ty = (float) t[1], tz = (float) t[2];
+        float tx = (float) t[0], ty = (float) t[1], tz = (float) t[2];
         int n = w * h;
         for (int i = 0; i < n; i++) {
+            float inv = start[i] + offset;
+            if (inv <= 1e-9f) {
+                out[i] = 0;
+                valid[i] = 0;
+                continue;
+            }
+            float df = 1 / inv;
             float Z = df * ray[3 * i + 2] + tz;
             if (Z <= 1e-6f) {
                 out[i] = 0;
