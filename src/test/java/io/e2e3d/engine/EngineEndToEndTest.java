@@ -21,7 +21,8 @@ class EngineEndToEndTest {
     void reconstructsARenderedOrbit(@TempDir Path dir) throws Exception {
         SyntheticRun run = new SyntheticRun(dir, 16, 15, 320, 240, 260, true);
         long t0 = System.nanoTime();
-        run.run(new BoofcvEngine(), Stage.TEXTURING);
+        // a fresh engine for every stage: all state between stages lives in the workspace
+        run.run(BoofcvEngine::new, Stage.TEXTURING);
         double secs = (System.nanoTime() - t0) / 1e9;
         SyntheticRun.Report r = run.evaluate();
         System.out.println("16 views 15deg 320x240: " + r + String.format(" total %.1f s", secs));
@@ -54,6 +55,13 @@ class EngineEndToEndTest {
         System.out.println("6 views 60deg: " + e.getMessage());
         assertTrue(e.getMessage().matches("registered \\d of 6 views: take photos with more overlap.*"), e.getMessage());
         assertTrue(e.getMessage().contains("10\u00b0 apart"));
+    }
+
+    @Test
+    void cancellationStopsAStage(@TempDir Path dir) throws Exception {
+        SyntheticRun run = new SyntheticRun(dir, 3, 15, 160, 120, 130, true);
+        run.context.cancel = true;
+        assertThrows(JobCanceledException.class, () -> new BoofcvEngine().run(Stage.FEATURE_EXTRACTION, run.context));
     }
 
     @Test

@@ -1,14 +1,11 @@
 package io.e2e3d.engine.boofcv;
 
-import boofcv.abst.feature.associate.AssociateDescription;
 import boofcv.abst.feature.describe.ConfigSurfDescribe;
 import boofcv.abst.feature.detdesc.ConfigCompleteSift;
 import boofcv.abst.feature.detdesc.DetectDescribePoint;
 import boofcv.abst.feature.detect.interest.ConfigFastHessian;
 import boofcv.abst.feature.orientation.ConfigSlidingIntegral;
 import boofcv.alg.geo.robust.ModelMatcherMultiview;
-import boofcv.factory.feature.associate.ConfigAssociateGreedy;
-import boofcv.factory.feature.associate.FactoryAssociation;
 import boofcv.factory.feature.detdesc.FactoryDetectDescribe;
 import boofcv.factory.geo.ConfigEssential;
 import boofcv.factory.geo.ConfigFundamental;
@@ -333,11 +330,22 @@ public class BoofcvEngine implements ReconstructionEngine {
                 int arg = -1;
                 for (int j = 0; j < nb; j++) {
                     int off = j * len;
-                    float d = 0;
-                    for (int k = 0; k < len; k++) {
-                        float e = a[k] - db[off + k];
-                        d += e * e;
+                    // four partial sums: independent chains the CPU can overlap
+                    float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                    int k = 0;
+                    for (; k + 3 < len; k += 4) {
+                        float e0 = a[k] - db[off + k], e1 = a[k + 1] - db[off + k + 1];
+                        float e2 = a[k + 2] - db[off + k + 2], e3 = a[k + 3] - db[off + k + 3];
+                        d0 += e0 * e0;
+                        d1 += e1 * e1;
+                        d2 += e2 * e2;
+                        d3 += e3 * e3;
                     }
+                    for (; k < len; k++) {
+                        float e = a[k] - db[off + k];
+                        d0 += e * e;
+                    }
+                    float d = (d0 + d1) + (d2 + d3);
                     if (d < b1) {
                         b2 = b1;
                         b1 = d;

@@ -267,7 +267,7 @@ final class IncrementalSfm {
         pose[best.b()] = bestMotion;
         reg[best.a()] = reg[best.b()] = true;
         registrations = 2;
-        ctx.log("initial pair " + best.a() + "-" + best.b() + " motion " + bestMotion);
+        ctx.log("initial pair " + best.a() + "-" + best.b());
         for (int t = 0; t < trackCount(); t++) {
             boolean inA = false, inB = false;
             for (int o = trackStart[t]; o < trackStart[t + 1]; o++) {
@@ -388,17 +388,6 @@ final class IncrementalSfm {
             return false;
         }
         Se3_F64 p = pnp.getModelParameters().copy();
-        {
-            Se3_F64 save = pose[v];
-            double e1 = 0, e2 = 0;
-            pose[v] = p;
-            List<Double> errs = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) { int o = obsIdx.get(i); int t = -1; for (int tt = 0; tt < trackCount(); tt++) if (o >= trackStart[tt] && o < trackStart[tt+1]) t = tt;
-                errs.add(reprojError(v, pts[3*t], pts[3*t+1], pts[3*t+2], obsFeat[o])); }
-            errs.sort(null);
-            ctx.log("PnP raw median reproj " + errs.get(errs.size()/2) + " fit " + pnp.getFitQuality());
-            pose[v] = save;
-        }
         RefinePnP refine = FactoryMultiView.pnpRefine(1e-10, 50);
         Se3_F64 refined = new Se3_F64();
         if (refine.fitModel(pnp.getMatchSet(), p, refined)) p = refined;
@@ -416,7 +405,7 @@ final class IncrementalSfm {
             if (t < 0 || hasPoint[t]) continue;
             if (triangulateTrack(t)) created++;
         }
-        ctx.log(String.format("registered view %d: %d/%d PnP inliers, %d new points, centre %s", v, inliers, list.size(), created, Arrays.toString(centre(pose[v]))));
+        ctx.log(String.format("registered view %d: %d/%d PnP inliers, %d new points", v, inliers, list.size(), created));
         if (registrations <= 8 || registrations % 3 == 0) bundleAdjust(10, !focalKnown && registrations >= 6);
         return true;
     }
@@ -501,9 +490,8 @@ final class IncrementalSfm {
             pts[3 * t + 2] = scene.points.get(q).coordinate[2];
         }
         int removed = removeOutliers(BA_OUTLIER_PX);
-        ctx.log(String.format(java.util.Locale.ROOT, "bundle adjustment: %d views, %d points, focal %.1f, %d outliers removed, ok %s, median reproj %.3f",
-                nv, np, focal[0], removed, ok, medianReprojection()));
-        for (int v = 0; v < n; v++) if (reg[v]) ctx.log("  view " + v + " centre " + Arrays.toString(centre(pose[v])));
+        ctx.log(String.format(java.util.Locale.ROOT, "bundle adjustment: %d views, %d points, focal %.1f, %d outliers removed",
+                nv, np, focal[0], removed));
     }
 
     /** Drops observations with a large reprojection error and points left with fewer than two views. */

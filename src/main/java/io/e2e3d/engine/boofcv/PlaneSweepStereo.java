@@ -139,6 +139,7 @@ final class PlaneSweepStereo {
             kept += fuse(model, v, neighbours[v], k, stride, xyz, rgb);
             ctx.progress(0.75 + 0.25 * ++done / views.size());
         }
+        for (int v : views) Files.deleteIfExists(rawFile(dir, v)); // only the fused depth maps are needed later
         int count = xyz.size / 3;
         PlyWriter.writePoints(ctx.outputDir().resolve("dense.ply"), xyz.data, rgb.data, count);
         ctx.detail("dense_points", count);

@@ -38,10 +38,15 @@ public final class SyntheticRun {
 
     /** Runs the stages from FEATURE_EXTRACTION up to and including {@code last}. */
     public void run(ReconstructionEngine engine, Stage last) throws Exception {
+        run(() -> engine, last);
+    }
+
+    /** As {@link #run(ReconstructionEngine, Stage)}, with a new engine per stage (as after a restart). */
+    public void run(java.util.function.Supplier<ReconstructionEngine> engines, Stage last) throws Exception {
         for (Stage s : Stage.values()) {
             if (s == Stage.PREPROCESSING) continue;
             long t0 = System.nanoTime();
-            engine.run(s, context);
+            engines.get().run(s, context);
             stageMillis.put(s, (System.nanoTime() - t0) / 1_000_000);
             System.out.printf(Locale.ROOT, "stage %-22s %8.1f s%n", s.label(), stageMillis.get(s) / 1000.0);
             if (s == last) break;
