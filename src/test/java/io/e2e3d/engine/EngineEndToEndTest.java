@@ -58,6 +58,33 @@ class EngineEndToEndTest {
     }
 
     @Test
+    @Timeout(120)
+    void estimatesTheFocalLengthWithoutExif(@TempDir Path dir) throws Exception {
+        SyntheticRun run = new SyntheticRun(dir, 12, 15, 320, 240, 260, (Double) null);
+        run.run(new BoofcvEngine(), Stage.SPARSE_RECONSTRUCTION);
+        assertEquals(12, run.context.details.get("views_registered"));
+        double f = ((Number) run.context.details.get("focal_px")).doubleValue();
+        assertEquals(260, f, 8, "focal");
+        SyntheticRun.Report r = run.evaluate();
+        System.out.println("12 views without EXIF: focal " + f + ", " + r);
+        assertTrue(r.sparseMedianRel() <= 0.005, "sparse median error " + r.sparseMedianRel());
+    }
+
+    @Test
+    @Timeout(120)
+    void aWrongExifFocalLengthFailsTheGuardRail(@TempDir Path dir) throws Exception {
+        SyntheticRun run = new SyntheticRun(dir, 12, 15, 320, 240, 260, 380.0);
+        BoofcvEngine engine = new BoofcvEngine();
+        engine.run(Stage.FEATURE_EXTRACTION, run.context);
+        engine.run(Stage.FEATURE_MATCHING, run.context);
+        ReconstructionFailedException e = assertThrows(ReconstructionFailedException.class,
+                () -> engine.run(Stage.SPARSE_RECONSTRUCTION, run.context));
+        System.out.println("wrong EXIF: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("estimated focal length"), e.getMessage());
+        assertTrue(e.getMessage().contains("EXIF focal length 380 px"), e.getMessage());
+    }
+
+    @Test
     void cancellationStopsAStage(@TempDir Path dir) throws Exception {
         SyntheticRun run = new SyntheticRun(dir, 3, 15, 160, 120, 130, true);
         run.context.cancel = true;

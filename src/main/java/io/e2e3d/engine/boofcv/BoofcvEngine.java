@@ -485,8 +485,9 @@ public class BoofcvEngine implements ReconstructionEngine {
             double rel = focal[c] / focalPrior[c];
             if (prior != null && Math.abs(rel - 1) > MAX_FOCAL_DEVIATION) {
                 throw new ReconstructionFailedException(String.format(Locale.ROOT,
-                        "estimated focal length %.0f px is implausible against the EXIF prior %.0f px: the views "
-                                + "were probably matched wrongly; take photos with more overlap and do not crop or zoom",
+                        "estimated focal length %.0f px is implausible against the EXIF focal length %.0f px (more "
+                                + "than 25%% apart): the photos may be cropped or digitally zoomed, or matched wrongly; take "
+                                + "uncropped photos with more overlap, at most 10\u00b0 apart",
                         focal[c], focalPrior[c]));
             }
             double maxSide = 0;

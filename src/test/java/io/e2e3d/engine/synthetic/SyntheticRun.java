@@ -22,12 +22,18 @@ public final class SyntheticRun {
 
     public SyntheticRun(Path root, int views, double stepDeg, int width, int height, double f, boolean withFocalPrior)
             throws IOException {
+        this(root, views, stepDeg, width, height, f, withFocalPrior ? Double.valueOf(f) : null);
+    }
+
+    /** @param focalPrior the focal length the prepared images claim (as from EXIF), or null for none */
+    public SyntheticRun(Path root, int views, double stepDeg, int width, int height, double f, Double focalPrior)
+            throws IOException {
         cameras = SyntheticScene.orbit(views, stepDeg, 4.2, 2.6, width, height, f);
         List<Path> files = new SyntheticScene(42).renderAll(cameras, root.resolve("images"));
         List<PreparedImage> images = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             images.add(new PreparedImage("photos/" + files.get(i).getFileName(), files.get(i), width, height,
-                    withFocalPrior ? f : null));
+                    focalPrior));
         }
         output = root.resolve("output");
         Path ws = root.resolve("workspace");
