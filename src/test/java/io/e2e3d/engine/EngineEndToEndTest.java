@@ -85,6 +85,19 @@ class EngineEndToEndTest {
     }
 
     @Test
+    @Timeout(180)
+    void shuffledUploadOrderFallsBackToMatchingAllPairs(@TempDir Path dir) throws Exception {
+        SyntheticRun run = new SyntheticRun(dir, 12, 30, 320, 240, 260, 260.0, 7);
+        run.run(new BoofcvEngine(), Stage.SPARSE_RECONSTRUCTION);
+        assertEquals(12, run.context.details.get("views_registered"));
+        assertEquals(66, run.context.details.get("pairs_tried"));
+        assertTrue(run.context.warnings.stream().anyMatch(w -> w.contains("does not look like a sequence")));
+        SyntheticRun.Report r = run.evaluate();
+        System.out.println("12 views shuffled: " + r);
+        assertTrue(r.sparseMedianRel() <= 0.005, "sparse median error " + r.sparseMedianRel());
+    }
+
+    @Test
     void cancellationStopsAStage(@TempDir Path dir) throws Exception {
         SyntheticRun run = new SyntheticRun(dir, 3, 15, 160, 120, 130, true);
         run.context.cancel = true;

@@ -59,6 +59,8 @@ public class BoofcvEngine implements ReconstructionEngine {
     static final double MIN_REGISTERED_FRACTION = 0.8;
     /** Largest allowed relative difference between the estimated focal length and the EXIF prior. */
     static final double MAX_FOCAL_DEVIATION = 0.25;
+    /** Upper bound on pairs matched when the upload order turns out not to be a sequence. */
+    static final int MAX_EXHAUSTIVE_PAIRS = 1200;
 
     private final Settings settings;
 
@@ -230,29 +232,39 @@ public class BoofcvEngine implements ReconstructionEngine {
             }
             ctx.progress(0.8 * ++done / pairs.size());
         }
-        // views the sequence did not connect: try them against every other view
-        List<Integer> lonely = new ArrayList<>();
-        for (int i = 0; i < n; i++) if (verifiedPerView[i] < 1) lonely.add(i);
-        if (!lonely.isEmpty() && lonely.size() <= n / 2) {
-            ctx.log("views without sequential matches, matching exhaustively: " + lonely);
-            int tried = 0;
-            for (int i : lonely) {
-                for (int j = 0; j < n; j++) {
-                    if (j == i || Math.abs(j - i) <= k) continue;
-                    ctx.checkCanceled();
-                    MatchStore.Pair m = matchPair(dir, cache, images, fPrior, Math.min(i, j), Math.max(i, j));
-                    if (m != null) store.pairs.add(m);
-                }
-                ctx.progress(0.8 + 0.2 * ++tried / lonely.size());
+        // when the upload order is no sequence (most neighbours fail), match all pairs if that stays affordable;
+        // otherwise try only the views the sequence left unconnected against every other view
+        java.util.Set<Long> tried = new java.util.HashSet<>();
+        for (int[] p : pairs) tried.add((long) Math.min(p[0], p[1]) * n + Math.max(p[0], p[1]));
+        int consecutive = 0;
+        for (MatchStore.Pair m : store.pairs) if (m.b() - m.a() == 1) consecutive++;
+        List<Integer> extra = new ArrayList<>();
+        if (consecutive < 0.5 * (n - 1) && n * (n - 1) / 2 <= MAX_EXHAUSTIVE_PAIRS) {
+            ctx.warn("the upload order does not look like a sequence (" + consecutive + " of " + (n - 1)
+                    + " consecutive photos match); matching all pairs");
+            for (int i = 0; i < n; i++) extra.add(i);
+        } else {
+            for (int i = 0; i < n; i++) if (verifiedPerView[i] < 1) extra.add(i);
+            if (!extra.isEmpty()) ctx.log("views without sequential matches, matching them against all: " + extra);
+        }
+        int done2 = 0;
+        for (int i : extra) {
+            for (int j = 0; j < n; j++) {
+                long key = (long) Math.min(i, j) * n + Math.max(i, j);
+                if (j == i || !tried.add(key)) continue;
+                ctx.checkCanceled();
+                MatchStore.Pair m = matchPair(dir, cache, images, fPrior, Math.min(i, j), Math.max(i, j));
+                if (m != null) store.pairs.add(m);
             }
+            ctx.progress(0.8 + 0.2 * ++done2 / extra.size());
         }
         store.save(dir.resolve("matches.bin"));
         long matches = store.pairs.stream().mapToLong(MatchStore.Pair::size).sum();
-        ctx.detail("pairs_tried", pairs.size());
+        ctx.detail("pairs_tried", tried.size());
         ctx.detail("pairs_verified", store.pairs.size());
         ctx.detail("matches_verified", matches);
         ctx.progress(1.0);
-        ctx.log("verified " + store.pairs.size() + " of " + pairs.size() + " pairs, " + matches + " matches");
+        ctx.log("verified " + store.pairs.size() + " of " + tried.size() + " pairs, " + matches + " matches");
     }
 
     private MatchStore.Pair matchPair(Path dir, Map<Integer, FeatureStore> cache, List<PreparedImage> images,
@@ -480,6 +492,11 @@ public class BoofcvEngine implements ReconstructionEngine {
             throw new ReconstructionFailedException(String.format(Locale.ROOT,
                     "registered %d of %d views: take photos with more overlap, at most 10\u00b0 apart, and keep the "
                             + "subject textured and in focus", registered, n));
+        }
+        if (registered < n) {
+            List<String> missing = new ArrayList<>();
+            for (int v = 0; v < n; v++) if (!sfm.reg[v]) missing.add(images.get(v).key());
+            ctx.warn((n - registered) + " of " + n + " photos could not be placed and were left out: " + missing);
         }
         for (int c = 0; c < focal.length; c++) {
             double rel = focal[c] / focalPrior[c];

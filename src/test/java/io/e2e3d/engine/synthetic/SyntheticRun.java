@@ -28,7 +28,18 @@ public final class SyntheticRun {
     /** @param focalPrior the focal length the prepared images claim (as from EXIF), or null for none */
     public SyntheticRun(Path root, int views, double stepDeg, int width, int height, double f, Double focalPrior)
             throws IOException {
-        cameras = SyntheticScene.orbit(views, stepDeg, 4.2, 2.6, width, height, f);
+        this(root, views, stepDeg, width, height, f, focalPrior, 0);
+    }
+
+    /** @param shuffleSeed when not 0, the photos are "uploaded" in a random order */
+    public SyntheticRun(Path root, int views, double stepDeg, int width, int height, double f, Double focalPrior,
+                        long shuffleSeed) throws IOException {
+        List<SyntheticScene.Camera> orbit = SyntheticScene.orbit(views, stepDeg, 4.2, 2.6, width, height, f);
+        if (shuffleSeed != 0) {
+            orbit = new ArrayList<>(orbit);
+            java.util.Collections.shuffle(orbit, new java.util.Random(shuffleSeed));
+        }
+        cameras = orbit;
         List<Path> files = new SyntheticScene(42).renderAll(cameras, root.resolve("images"));
         List<PreparedImage> images = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
