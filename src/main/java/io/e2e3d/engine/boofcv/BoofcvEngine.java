@@ -663,7 +663,10 @@ public class BoofcvEngine implements ReconstructionEngine {
             tsdf.integrate(PlaneSweepStereo.loadDepth(dir, v, view.width() * view.height()), view);
             ctx.progress(0.8 * ++done / views.size());
         }
-        Mesh mesh = tsdf.extractMesh(2f);
+        Mesh raw = tsdf.extractMesh(2f);
+        // floating blobs from depth noise: pieces below 0.5% of the surface (at least 50 faces)
+        Mesh mesh = raw.withoutSmallComponents(Math.max(50, raw.faceCount() / 200));
+        ctx.detail("mesh_faces_dropped_as_fragments", raw.faceCount() - mesh.faceCount());
         ctx.progress(0.95);
         if (mesh.faceCount() == 0) throw new ReconstructionFailedException("the fused surface is empty: take more photos with more overlap");
         mesh.save(dir.resolve("mesh.bin"));

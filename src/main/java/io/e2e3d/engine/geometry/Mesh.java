@@ -53,6 +53,57 @@ public final class Mesh {
         return n;
     }
 
+    /**
+     * Drops connected pieces with fewer than {@code minFaces} faces (floating blobs from depth noise) and the
+     * vertices no face uses any more; returns the cleaned mesh (colours are kept).
+     */
+    public Mesh withoutSmallComponents(int minFaces) {
+        int nv = vertexCount(), nf = faceCount();
+        int[] parent = new int[nv];
+        for (int i = 0; i < nv; i++) parent[i] = i;
+        for (int f = 0; f < nf; f++) {
+            union(parent, faces[3 * f], faces[3 * f + 1]);
+            union(parent, faces[3 * f], faces[3 * f + 2]);
+        }
+        int[] size = new int[nv];
+        for (int f = 0; f < nf; f++) size[find(parent, faces[3 * f])]++;
+        int[] remap = new int[nv];
+        java.util.Arrays.fill(remap, -1);
+        int keptV = 0, keptF = 0;
+        for (int f = 0; f < nf; f++) {
+            if (size[find(parent, faces[3 * f])] < minFaces) continue;
+            keptF++;
+            for (int k = 0; k < 3; k++) if (remap[faces[3 * f + k]] < 0) remap[faces[3 * f + k]] = keptV++;
+        }
+        float[] v = new float[3 * keptV];
+        byte[] c = colors == null ? null : new byte[3 * keptV];
+        for (int i = 0; i < nv; i++) {
+            if (remap[i] < 0) continue;
+            System.arraycopy(vertices, 3 * i, v, 3 * remap[i], 3);
+            if (c != null) System.arraycopy(colors, 3 * i, c, 3 * remap[i], 3);
+        }
+        int[] fs = new int[3 * keptF];
+        int j = 0;
+        for (int f = 0; f < nf; f++) {
+            if (size[find(parent, faces[3 * f])] < minFaces) continue;
+            for (int k = 0; k < 3; k++) fs[j++] = remap[faces[3 * f + k]];
+        }
+        return new Mesh(v, fs, c);
+    }
+
+    private static int find(int[] p, int i) {
+        while (p[i] != i) {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        return i;
+    }
+
+    private static void union(int[] p, int a, int b) {
+        int ra = find(p, a), rb = find(p, b);
+        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
+    }
+
     public void save(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {

@@ -69,6 +69,25 @@ class IsoSurfaceTest {
     }
 
     @Test
+    void smallComponentsAreDropped() {
+        Mesh big = sphere(30, 0.8, new double[] {0, 0, 0}, 0.07, new double[] {-1.05, -1.05, -1.05});
+        Mesh small = sphere(8, 0.15, new double[] {0, 0, 0}, 0.07, new double[] {-0.25, -0.25, -0.25});
+        // two separate pieces in one mesh
+        float[] v = new float[big.vertices.length + small.vertices.length];
+        System.arraycopy(big.vertices, 0, v, 0, big.vertices.length);
+        for (int i = 0; i < small.vertices.length; i++) v[big.vertices.length + i] = small.vertices[i] + (i % 3 == 0 ? 3 : 0);
+        int[] f = new int[big.faces.length + small.faces.length];
+        System.arraycopy(big.faces, 0, f, 0, big.faces.length);
+        for (int i = 0; i < small.faces.length; i++) f[big.faces.length + i] = small.faces[i] + big.vertexCount();
+        Mesh both = new Mesh(v, f, null);
+        assertTrue(small.faceCount() > 10 && small.faceCount() < 500, "small piece " + small.faceCount());
+        Mesh cleaned = both.withoutSmallComponents(500);
+        assertEquals(big.faceCount(), cleaned.faceCount());
+        assertEquals(big.vertexCount(), cleaned.vertexCount());
+        for (int i = 0; i < cleaned.vertexCount(); i++) assertTrue(cleaned.vertices[3 * i] < 1.5f);
+    }
+
+    @Test
     void invalidSamplesLeaveHoles() {
         double[] origin = {-1, -1, -1};
         Mesh m = IsoSurface.extract(new IsoSurface.Field() {
