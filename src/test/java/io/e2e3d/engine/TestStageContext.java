@@ -20,6 +20,7 @@ public class TestStageContext implements StageContext {
     public double lastProgress;
     public volatile boolean cancel;
     public boolean verbose = true;
+    public Quality quality = Quality.LOW;
 
     public TestStageContext(String jobId, Path workspace, Path outputDir, List<PreparedImage> images) {
         this.jobId = jobId;
@@ -50,7 +51,7 @@ public class TestStageContext implements StageContext {
 
     @Override
     public Quality quality() {
-        return Quality.LOW;
+        return quality;
     }
 
     @Override

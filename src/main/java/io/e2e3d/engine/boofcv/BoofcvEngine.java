@@ -67,6 +67,15 @@ public class BoofcvEngine implements ReconstructionEngine {
     /** Tunables; the defaults suit phone photos downscaled by preprocessing. */
     public record Settings(String detector, int maxFeatures, int upsampleBelow, int sequenceNeighbours,
                            int denseMaxSide, int denseNeighbours, int tsdfResolution, int maxDensePoints) {
+
+        /** Denser depth maps and a finer fusion grid for higher quality jobs. */
+        Settings forQuality(io.e2e3d.job.Quality quality) {
+            if (quality == null || quality == io.e2e3d.job.Quality.LOW) return this;
+            double s = quality == io.e2e3d.job.Quality.MEDIUM ? 1.5 : 2.0;
+            return new Settings(detector, maxFeatures, upsampleBelow, sequenceNeighbours, (int) (denseMaxSide * s),
+                    denseNeighbours, (int) (tsdfResolution * Math.sqrt(s)), maxDensePoints);
+        }
+
         public static Settings defaults() {
             return new Settings(System.getProperty("e2e3d.boofcv.detector", "sift"),
                     Integer.getInteger("e2e3d.boofcv.maxFeatures", 4000),
@@ -107,13 +116,14 @@ public class BoofcvEngine implements ReconstructionEngine {
         Path dir = context.workspace().resolve("boofcv");
         Files.createDirectories(dir);
         Files.createDirectories(context.outputDir());
+        Settings settings = this.settings.forQuality(context.quality());
         switch (stage) {
             case FEATURE_EXTRACTION -> extractFeatures(context, dir);
             case FEATURE_MATCHING -> matchFeatures(context, dir);
             case SPARSE_RECONSTRUCTION -> sparse(context, dir);
             case DENSE_RECONSTRUCTION -> new PlaneSweepStereo(settings, context, dir).run();
-            case MESHING -> mesh(context, dir);
-            case TEXTURING -> texture(context, dir);
+            case MESHING -> mesh(context, dir, settings);
+            case TEXTURING -> texture(context, dir, settings);
             default -> throw new StageNotAvailableException("the boofcv engine does not implement stage " + stage.label());
         }
     }
@@ -618,7 +628,7 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     // ================================================================== meshing
 
-    private void mesh(StageContext ctx, Path dir) throws IOException {
+    private static void mesh(StageContext ctx, Path dir, Settings settings) throws IOException {
         SparseModel model = SparseModel.load(dir.resolve("sparse.bin"));
         int k = PlaneSweepStereo.denseFactor(model, settings.denseMaxSide());
         // bounds from the fused depth maps (robust percentiles)
@@ -681,7 +691,7 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     // ================================================================== texturing
 
-    private void texture(StageContext ctx, Path dir) throws IOException {
+    private static void texture(StageContext ctx, Path dir, Settings settings) throws IOException {
         SparseModel model = SparseModel.load(dir.resolve("sparse.bin"));
         Mesh mesh = Mesh.load(dir.resolve("mesh.bin"));
         int k = PlaneSweepStereo.denseFactor(model, settings.denseMaxSide());

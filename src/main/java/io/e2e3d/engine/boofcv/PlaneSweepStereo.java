@@ -200,20 +200,29 @@ final class PlaneSweepStereo {
     /** The plane sweep for one reference view; returns its raw depth map (0 = none). */
     float[] sweep(SparseModel model, int ref, int[] nbs, int k) throws IOException {
         PinholeView rv = model.view(ref).downscaled(k);
-        int w = rv.width(), h = rv.height();
         double[] range = depthRange(model, ref);
-        if (nbs.length == 0 || range == null) return new float[w * h];
-        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, k, range, null, null);
-        // coarse: the full range at half resolution; fine: a few planes around the coarse estimate, per pixel
-        PinholeView cv = model.view(ref).downscaled(2 * k);
+        if (nbs.length == 0 || range == null) return new float[rv.width() * rv.height()];
+        return pyramid(model, ref, nbs, k, range, null);
+    }
+
+    /**
+     * Coarse to fine: above {@link #COARSE_TO_FINE_ABOVE} pixels the level below (half the resolution) is
+     * solved first, recursively, and this level only searches a few planes around its estimate.
+     */
+    private float[] pyramid(SparseModel model, int ref, int[] nbs, int kk, double[] range, float[] bestInverse)
+            throws IOException {
+        PinholeView rv = model.view(ref).downscaled(kk);
+        int w = rv.width(), h = rv.height();
+        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, kk, range, null, bestInverse);
+        PinholeView cv = model.view(ref).downscaled(2 * kk);
         float[] coarse = new float[cv.width() * cv.height()];
-        sweepPass(model, ref, nbs, 2 * k, range, null, coarse);
+        pyramid(model, ref, nbs, 2 * kk, range, coarse);
         float[] base = new float[w * h];
         for (int y = 0; y < h; y++) {
             int yc = Math.min(cv.height() - 1, y / 2);
             for (int x = 0; x < w; x++) base[y * w + x] = coarse[yc * cv.width() + Math.min(cv.width() - 1, x / 2)];
         }
-        return sweepPass(model, ref, nbs, k, range, base, null);
+        return sweepPass(model, ref, nbs, kk, range, base, bestInverse);
     }
 
     /**
