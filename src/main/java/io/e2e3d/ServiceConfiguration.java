@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.e2e3d.api.HealthApi;
 import io.e2e3d.api.JobsApi;
 import io.e2e3d.engine.Engines;
+import io.e2e3d.engine.boofcv.BoofcvEngine;
 import io.e2e3d.health.Component;
 import io.e2e3d.health.ComponentChecks;
 import io.e2e3d.health.ComponentHealthCheck;
@@ -96,7 +97,7 @@ public class ServiceConfiguration implements CamelConfiguration {
         registry.bind("ingestLedger", ledger);
         registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket()));
 
-        Engines engines = new Engines();
+        Engines engines = new Engines(new BoofcvEngine());
         registry.bind("engines", engines);
         Preprocessor preprocessor = new Preprocessor(store, jobs, settings.minImages(), settings.minImageSide());
         StageRunner stages = new StageRunner(jobs, preprocessor, engines, metrics);
