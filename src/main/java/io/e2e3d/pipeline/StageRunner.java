@@ -35,6 +35,7 @@ public class StageRunner {
         run.checkCanceled();
         run.enter(stage);
         MDC.put("stage", stage.label());
+        HeapPeak.reset();
         jobs.stageStarted(run.jobId(), stage);
     }
 
@@ -49,9 +50,10 @@ public class StageRunner {
 
     public void finish(JobRun run, Stage stage) {
         long nanos = run.stageNanos();
+        long peak = HeapPeak.bytes();
+        run.detail("peak_heap_bytes", peak);
         jobs.stageFinished(run.jobId(), stage, "completed", nanos / 1_000_000, details(run));
-        Runtime rt = Runtime.getRuntime();
-        metrics.stageFinished(stage.label(), run.datasetType().label(), Duration.ofNanos(nanos), rt.totalMemory() - rt.freeMemory());
+        metrics.stageFinished(stage.label(), run.datasetType().label(), Duration.ofNanos(nanos), peak);
     }
 
     /** Closes the running stage's row as failed or canceled, with the reason in its details. */
