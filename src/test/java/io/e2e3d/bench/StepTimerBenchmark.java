@@ -1,5 +1,6 @@
 package io.e2e3d.bench;
 
+import io.e2e3d.metrics.StepTimers;
 import io.e2e3d.support.Database;
 import io.e2e3d.support.RunningService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,7 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.micrometer.MicrometerConstants;
-import org.apache.camel.component.micrometer.messagehistory.MicrometerMessageHistoryFactory;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -70,10 +70,7 @@ public final class StepTimerBenchmark {
         policy.setMeterRegistry(registry);
         context.addRoutePolicyFactory(policy);
         if (stepTimers) {
-            context.setMessageHistory(true);
-            MicrometerMessageHistoryFactory history = new MicrometerMessageHistoryFactory();
-            history.setMeterRegistry(registry);
-            context.setMessageHistoryFactory(history);
+            context.getCamelContextExtension().addInterceptStrategy(new StepTimers(registry));
         }
         // a lambda, not a RouteBuilder subclass: Camel Main's package scan must not load it into the service
         RouteBuilder.addRoutes(context, rb -> rb.from("direct:bench").routeId("bench")
