@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
 import io.e2e3d.engine.synthetic.PlyReader;
 import io.e2e3d.engine.synthetic.SyntheticRun;
+import io.e2e3d.engine.synthetic.SyntheticScene;
 import io.e2e3d.job.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,19 @@ class EngineEndToEndTest {
         SyntheticRun.Report r = run.evaluate();
         System.out.println("12 views shuffled: " + r);
         assertTrue(r.sparseMedianRel() <= 0.005, "sparse median error " + r.sparseMedianRel());
+    }
+
+    @Test
+    @Timeout(180)
+    void reconstructsASidewaysCaptureWithParallelViews(@TempDir Path dir) throws Exception {
+        SyntheticRun run = new SyntheticRun(dir, SyntheticScene.sideways(12, 3.0, 4.2, 2.6, 320, 240, 260), 260.0);
+        run.run(BoofcvEngine::new, Stage.DENSE_RECONSTRUCTION);
+        SyntheticRun.Report r = run.evaluate();
+        System.out.println("12 views sideways: " + r);
+        assertEquals(12, r.registered());
+        assertTrue(r.sparseMedianRel() <= 0.0075, "sparse median error " + r.sparseMedianRel());
+        assertTrue(r.densePoints() > 50_000, "dense points " + r.densePoints());
+        assertTrue(r.denseMedianRel() <= 0.01, "dense median error " + r.denseMedianRel());
     }
 
     @Test

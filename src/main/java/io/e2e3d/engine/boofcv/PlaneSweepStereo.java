@@ -149,18 +149,44 @@ final class PlaneSweepStereo {
         ctx.progress(1.0);
     }
 
-    /** Up to {@code max} registered views whose optical axes are 3..45 degrees from this one, nearest 15 degrees first. */
+    /**
+     * Up to {@code max} registered views that share sparse points with this one, ranked by shared points
+     * weighted by the triangulation angle they give at the scene this view sees (best between 10 and 30
+     * degrees, none below 2 or above 45). Works for orbits as well as for parallel (aerial, sideways) captures.
+     */
     static int[] chooseNeighbours(SparseModel m, int ref, List<Integer> views, int max) {
-        double[] a = m.view(ref).axis();
+        int[] shared = new int[m.viewCount];
+        List<float[]> seen = new ArrayList<>();
+        for (int p = 0; p < m.pointCount(); p++) {
+            boolean inRef = false;
+            for (int v : m.pointViews[p]) if (v == ref) inRef = true;
+            if (!inRef) continue;
+            seen.add(new float[] {m.points[3 * p], m.points[3 * p + 1], m.points[3 * p + 2]});
+            for (int v : m.pointViews[p]) if (v != ref) shared[v]++;
+        }
+        if (seen.isEmpty()) return new int[0];
+        // the median of the points the view sees stands for "the scene" of this view
+        double[] target = new double[3];
+        for (int a = 0; a < 3; a++) {
+            float[] vals = new float[seen.size()];
+            for (int i = 0; i < vals.length; i++) vals[i] = seen.get(i)[a];
+            Arrays.sort(vals);
+            target[a] = vals[vals.length / 2];
+        }
+        double[] cr = m.view(ref).centre();
         List<double[]> cand = new ArrayList<>();
         for (int v : views) {
-            if (v == ref) continue;
-            double[] b = m.view(v).axis();
-            double ang = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, a[0] * b[0] + a[1] * b[1] + a[2] * b[2]))));
-            if (ang < 3 || ang > 45) continue;
-            cand.add(new double[] {Math.abs(ang - 15), v});
+            if (v == ref || shared[v] < 10) continue;
+            double[] cv = m.view(v).centre();
+            double ax = cr[0] - target[0], ay = cr[1] - target[1], az = cr[2] - target[2];
+            double bx = cv[0] - target[0], by = cv[1] - target[1], bz = cv[2] - target[2];
+            double cos = (ax * bx + ay * by + az * bz) / Math.sqrt((ax * ax + ay * ay + az * az) * (bx * bx + by * by + bz * bz));
+            double ang = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+            if (ang < 2 || ang > 45) continue;
+            double weight = ang < 10 ? ang / 10 : ang <= 30 ? 1 : (45 - ang) / 15;
+            cand.add(new double[] {shared[v] * weight, v});
         }
-        cand.sort((p, q) -> Double.compare(p[0], q[0]));
+        cand.sort((p, q) -> Double.compare(q[0], p[0]));
         int n = Math.min(max, cand.size());
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = (int) cand.get(i)[1];

@@ -18,24 +18,50 @@ public final class Accuracy {
 
     /** Estimated camera centres by view index, read from cameras.json (registered views only). */
     public static Map<Integer, double[]> centres(Path camerasJson) throws IOException {
-        String s = Files.readString(camerasJson);
-        Pattern p = Pattern.compile("\\{\"index\": (\\d+),[^}]*?\"registered\": true[^}]*?\"centre\": \\[([^\\]]+)\\]");
-        Matcher m = p.matcher(s);
         Map<Integer, double[]> out = new HashMap<>();
+        for (Map.Entry<Integer, double[][]> e : cameras(camerasJson).entrySet()) out.put(e.getKey(), e.getValue()[0]);
+        return out;
+    }
+
+    /** Per registered view: {centre, optical axis} in the reconstruction frame. */
+    public static Map<Integer, double[][]> cameras(Path camerasJson) throws IOException {
+        String s = Files.readString(camerasJson);
+        Pattern p = Pattern.compile("\\{\"index\": (\\d+),[^}]*?\"registered\": true[^}]*?\"rotation\": \\[([^\\]]+)\\]"
+                + "[^}]*?\"centre\": \\[([^\\]]+)\\]");
+        Matcher m = p.matcher(s);
+        Map<Integer, double[][]> out = new HashMap<>();
         while (m.find()) {
-            String[] parts = m.group(2).split(",");
-            out.put(Integer.parseInt(m.group(1)), new double[] {
-                Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()), Double.parseDouble(parts[2].trim())});
+            double[] r = parse(m.group(2)), c = parse(m.group(3));
+            out.put(Integer.parseInt(m.group(1)), new double[][] {c, {r[6], r[7], r[8]}});
         }
         return out;
     }
 
-    /** The similarity mapping the reconstruction frame onto the world frame. */
-    public static Similarity align(Map<Integer, double[]> est, List<SyntheticScene.Camera> truth) {
+    private static double[] parse(String list) {
+        String[] parts = list.split(",");
+        double[] v = new double[parts.length];
+        for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(parts[i].trim());
+        return v;
+    }
+
+    /**
+     * The similarity mapping the reconstruction frame onto the world frame: camera centres, plus a point one
+     * world unit along each optical axis (so that cameras on a line still fix the rotation).
+     */
+    public static Similarity align(Map<Integer, double[][]> est, List<SyntheticScene.Camera> truth) {
         List<double[]> from = new ArrayList<>(), to = new ArrayList<>();
-        for (Map.Entry<Integer, double[]> e : est.entrySet()) {
-            from.add(e.getValue());
+        for (Map.Entry<Integer, double[][]> e : est.entrySet()) {
+            from.add(e.getValue()[0]);
             to.add(truth.get(e.getKey()).centre());
+        }
+        Similarity first = Similarity.umeyama(from, to);
+        for (Map.Entry<Integer, double[][]> e : est.entrySet()) {
+            double[] c = e.getValue()[0], a = e.getValue()[1];
+            double k = 1 / first.scale;
+            from.add(new double[] {c[0] + k * a[0], c[1] + k * a[1], c[2] + k * a[2]});
+            SyntheticScene.Camera t = truth.get(e.getKey());
+            double[] tc = t.centre(), r = t.r();
+            to.add(new double[] {tc[0] + r[6], tc[1] + r[7], tc[2] + r[8]});
         }
         return Similarity.umeyama(from, to);
     }

@@ -34,12 +34,20 @@ public final class SyntheticRun {
     /** @param shuffleSeed when not 0, the photos are "uploaded" in a random order */
     public SyntheticRun(Path root, int views, double stepDeg, int width, int height, double f, Double focalPrior,
                         long shuffleSeed) throws IOException {
-        List<SyntheticScene.Camera> orbit = SyntheticScene.orbit(views, stepDeg, 4.2, 2.6, width, height, f);
-        if (shuffleSeed != 0) {
-            orbit = new ArrayList<>(orbit);
-            java.util.Collections.shuffle(orbit, new java.util.Random(shuffleSeed));
-        }
-        cameras = orbit;
+        this(root, shuffled(SyntheticScene.orbit(views, stepDeg, 4.2, 2.6, width, height, f), shuffleSeed), focalPrior);
+    }
+
+    private static List<SyntheticScene.Camera> shuffled(List<SyntheticScene.Camera> cams, long seed) {
+        if (seed == 0) return cams;
+        List<SyntheticScene.Camera> out = new ArrayList<>(cams);
+        java.util.Collections.shuffle(out, new java.util.Random(seed));
+        return out;
+    }
+
+    /** Any camera path; all cameras must share one image size. */
+    public SyntheticRun(Path root, List<SyntheticScene.Camera> cams, Double focalPrior) throws IOException {
+        cameras = cams;
+        int width = cams.get(0).width(), height = cams.get(0).height();
         List<Path> files = new SyntheticScene(42).renderAll(cameras, root.resolve("images"));
         List<PreparedImage> images = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
@@ -50,7 +58,7 @@ public final class SyntheticRun {
         Path ws = root.resolve("workspace");
         Files.createDirectories(ws);
         Files.createDirectories(output);
-        context = new TestStageContext("synthetic-" + views, ws, output, images);
+        context = new TestStageContext("synthetic-" + cams.size(), ws, output, images);
     }
 
     /** Runs the stages from FEATURE_EXTRACTION up to and including {@code last}. */
@@ -88,7 +96,7 @@ public final class SyntheticRun {
     public Report evaluate() throws IOException {
         double diag = SyntheticScene.objectDiagonal();
         Map<Integer, double[]> est = Accuracy.centres(output.resolve("cameras.json"));
-        Similarity s = Accuracy.align(est, cameras);
+        Similarity s = Accuracy.align(Accuracy.cameras(output.resolve("cameras.json")), cameras);
         double rms = Accuracy.centreRms(est, cameras, s) / diag;
         PlyReader sparse = PlyReader.read(output.resolve("sparse.ply"));
         double[] ds = Accuracy.distances(sparse.xyz, s, 200_000);

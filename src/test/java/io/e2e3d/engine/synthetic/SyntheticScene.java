@@ -69,6 +69,19 @@ public final class SyntheticScene {
         return cams;
     }
 
+    /**
+     * N cameras on a straight line (x = distance, height h, y from -span/2 to span/2), all looking the same way
+     * (towards -x, tilted down at the scene centre): parallel optical axes, as when walking sideways.
+     */
+    public static List<Camera> sideways(int n, double span, double distance, double height, int w, int h, double f) {
+        List<Camera> cams = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double y = -span / 2 + span * i / (n - 1);
+            cams.add(lookAt(new double[] {distance, y, height}, new double[] {0, y, 0.4}, w, h, f));
+        }
+        return cams;
+    }
+
     public static Camera lookAt(double[] c, double[] target, int w, int h, double f) {
         double[] zc = norm(new double[] {target[0] - c[0], target[1] - c[1], target[2] - c[2]});
         double[] up = {0, 0, 1};
