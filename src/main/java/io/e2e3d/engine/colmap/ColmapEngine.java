@@ -272,26 +272,36 @@ public class ColmapEngine implements ReconstructionEngine {
         Files.createDirectories(sparse);
         boolean[] seen = new boolean[n + 1];
         int[] registering = {0};
-        ColmapProcess.run(List.of(settings.binary(), "mapper",
-                "--database_path", dir.resolve("database.db").toString(),
-                "--image_path", dir.resolve("images").toString(),
-                "--output_path", sparse.toString()), dir, ctx, settings.timeout(), line -> {
-                    Matcher m = REGISTERING.matcher(line);
-                    if (m.find()) {
-                        int id = Integer.parseInt(m.group(1));
-                        if (id >= 0 && id < seen.length && !seen[id]) {
-                            seen[id] = true;
-                            registering[0]++;
-                            ctx.progress(Math.min(0.9, 0.9 * registering[0] / n));
+        ColmapException mapperFailure = null;
+        try {
+            ColmapProcess.run(List.of(settings.binary(), "mapper",
+                    "--database_path", dir.resolve("database.db").toString(),
+                    "--image_path", dir.resolve("images").toString(),
+                    "--output_path", sparse.toString()), dir, ctx, settings.timeout(), line -> {
+                        Matcher m = REGISTERING.matcher(line);
+                        if (m.find()) {
+                            int id = Integer.parseInt(m.group(1));
+                            if (id >= 0 && id < seen.length && !seen[id]) {
+                                seen[id] = true;
+                                registering[0]++;
+                                ctx.progress(Math.min(0.9, 0.9 * registering[0] / n));
+                            }
                         }
-                    }
-                });
+                    });
+        } catch (ColmapException e) {
+            mapperFailure = e;
+        }
         // every model as TXT; keep the one with the most registered images
         List<Path> models;
         try (Stream<Path> s = Files.list(sparse)) {
             models = s.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString)).toList();
         }
+        if (mapperFailure != null && (!models.isEmpty() || mapperFailure.getMessage().contains("timed out"))) {
+            throw mapperFailure;
+        }
         if (models.isEmpty()) {
+            // COLMAP 3.8's mapper exits with 1 when it finds no initial pair: the photos' fault, not a crash
+            if (mapperFailure != null) ctx.log(mapperFailure.getMessage());
             failRegistered(ctx, 0, n);
             return;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.e2e3d.engine.JobCanceledException;
+import io.e2e3d.engine.ReconstructionFailedException;
 import io.e2e3d.engine.StageNotAvailableException;
 import io.e2e3d.engine.synthetic.PlyReader;
 import io.e2e3d.engine.synthetic.SyntheticRun;
@@ -54,6 +55,23 @@ class ColmapEngineTest {
         assertTrue(reproj < 1.0, "median reprojection error through the converted model " + reproj);
         assertEquals(1.0, run.context.lastProgress);
         assertFalse(ColmapTestSupport.colmapChildAlive());
+    }
+
+    @Test
+    @Timeout(900)
+    void tooFewRegisteredViewsFailWithAnActionableMessage(@TempDir Path dir) throws Exception {
+        ColmapTestSupport.requireColmap();
+        SyntheticRun run = new SyntheticRun(dir, 6, 60, 320, 240, 260, true);
+        run.context.verbose = false;
+        ColmapEngine engine = new ColmapEngine();
+        engine.run(Stage.FEATURE_EXTRACTION, run.context);
+        engine.run(Stage.FEATURE_MATCHING, run.context);
+        ReconstructionFailedException e = assertThrows(ReconstructionFailedException.class,
+                () -> engine.run(Stage.SPARSE_RECONSTRUCTION, run.context));
+        System.out.println("colmap 6 views 60deg: " + e.getMessage() + " details " + run.context.details);
+        assertTrue(e.getMessage().matches("registered \\d of 6 views: take photos with more overlap.*"), e.getMessage());
+        assertTrue(e.getMessage().contains("10\u00b0 apart"));
+        assertEquals(6, run.context.details.get("views_total"));
     }
 
     @Test
