@@ -498,11 +498,7 @@ public class BoofcvEngine implements ReconstructionEngine {
         ctx.detail("sparse_points", sfm.pointCount());
         ctx.detail("reprojection_error_px_median", round(sfm.medianReprojection(), 3));
         for (int c = 0; c < focal.length; c++) ctx.detail(focal.length == 1 ? "focal_px" : "focal_px_" + c, round(focal[c], 1));
-        if (registered < Math.ceil(MIN_REGISTERED_FRACTION * n)) {
-            throw new ReconstructionFailedException(String.format(Locale.ROOT,
-                    "registered %d of %d views: take photos with more overlap, at most 10\u00b0 apart, and keep the "
-                            + "subject textured and in focus", registered, n));
-        }
+        requireRegistered(registered, n);
         if (registered < n) {
             List<String> missing = new ArrayList<>();
             for (int v = 0; v < n; v++) if (!sfm.reg[v]) missing.add(images.get(v).key());
@@ -527,12 +523,36 @@ public class BoofcvEngine implements ReconstructionEngine {
         }
         SparseModel model = toModel(sfm, images);
         colourPoints(model, sfm, images);
-        model.save(dir.resolve("sparse.bin"));
-        PlyWriter.writePoints(ctx.outputDir().resolve("sparse.ply"), model.points, model.colors, model.pointCount());
-        writeCameras(ctx.outputDir().resolve("cameras.json"), model, images);
+        publishSparse(ctx, model, name());
         ctx.progress(1.0);
         ctx.log(String.format(Locale.ROOT, "sparse: %d/%d views, %d points, focal %.1f px", registered, n,
                 model.pointCount(), focal[0]));
+    }
+
+    /**
+     * The guard rail on registered views: fewer than 80% of {@code total} raises a
+     * {@link ReconstructionFailedException} with an actionable message. Shared with engines that delegate to this one.
+     */
+    public static void requireRegistered(int registered, int total) {
+        if (registered < Math.ceil(MIN_REGISTERED_FRACTION * total)) {
+            throw new ReconstructionFailedException(String.format(Locale.ROOT,
+                    "registered %d of %d views: take photos with more overlap, at most 10\u00b0 apart, and keep the "
+                            + "subject textured and in focus", registered, total));
+        }
+    }
+
+    /**
+     * Persists a sparse model where dense reconstruction, meshing and texturing read it ({@code <workspace>/boofcv/sparse.bin})
+     * and publishes {@code sparse.ply} and {@code cameras.json} into the output directory. Engines that compute the
+     * sparse model themselves (e.g. colmap) call this and then delegate the later stages to a BoofcvEngine.
+     */
+    public static void publishSparse(StageContext ctx, SparseModel model, String engineName) throws IOException {
+        Path dir = ctx.workspace().resolve("boofcv");
+        Files.createDirectories(dir);
+        Files.createDirectories(ctx.outputDir());
+        model.save(dir.resolve("sparse.bin"));
+        PlyWriter.writePoints(ctx.outputDir().resolve("sparse.ply"), model.points, model.colors, model.pointCount());
+        writeCameras(ctx.outputDir().resolve("cameras.json"), model, ctx.images(), engineName);
     }
 
     private static SparseModel toModel(IncrementalSfm sfm, List<PreparedImage> images) {
@@ -587,9 +607,9 @@ public class BoofcvEngine implements ReconstructionEngine {
         }
     }
 
-    static void writeCameras(Path file, SparseModel m, List<PreparedImage> images) throws IOException {
+    static void writeCameras(Path file, SparseModel m, List<PreparedImage> images, String engineName) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"engine\": \"boofcv\",\n");
+        sb.append("{\n  \"engine\": \"").append(json(engineName)).append("\",\n");
         sb.append("  \"convention\": \"x_cam = R * x_world + t; pixel centres at integer coordinates; ")
                 .append("cameras look along +z, y down\",\n");
         sb.append("  \"views\": [\n");

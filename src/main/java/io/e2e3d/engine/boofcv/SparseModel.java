@@ -10,18 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** The result of sparse reconstruction, as persisted in the workspace for the later stages. */
-final class SparseModel {
-    final int viewCount;
-    final boolean[] registered;
-    final int[] width, height;
-    final double[] f, cx, cy;
-    final double[][] r, t;
-    float[] points = new float[0];     // xyz
-    byte[] colors = new byte[0];       // rgb
-    int[][] pointViews = new int[0][]; // views observing each point
+/**
+ * The result of sparse reconstruction, as persisted in the workspace for the later stages. Public so that an engine
+ * which delegates dense reconstruction, meshing and texturing to {@link BoofcvEngine} can hand over its own model.
+ * Conventions: {@code x_cam = R * x_world + t} (R row-major), pixel centres at integer coordinates.
+ */
+public final class SparseModel {
+    public final int viewCount;
+    public final boolean[] registered;
+    public final int[] width, height;
+    public final double[] f, cx, cy;
+    public final double[][] r, t;
+    public float[] points = new float[0];     // xyz
+    public byte[] colors = new byte[0];       // rgb
+    public int[][] pointViews = new int[0][]; // views observing each point
 
-    SparseModel(int n) {
+    public SparseModel(int n) {
         viewCount = n;
         registered = new boolean[n];
         width = new int[n];
@@ -33,21 +37,21 @@ final class SparseModel {
         t = new double[n][3];
     }
 
-    int pointCount() {
+    public int pointCount() {
         return pointViews.length;
     }
 
-    int registeredCount() {
+    public int registeredCount() {
         int c = 0;
         for (boolean b : registered) if (b) c++;
         return c;
     }
 
-    PinholeView view(int i) {
+    public PinholeView view(int i) {
         return new PinholeView(width[i], height[i], f[i], cx[i], cy[i], r[i], t[i]);
     }
 
-    void save(Path file) throws IOException {
+    public void save(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
             out.writeInt(viewCount);
@@ -74,7 +78,7 @@ final class SparseModel {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static SparseModel load(Path file) throws IOException {
+    public static SparseModel load(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             SparseModel m = new SparseModel(in.readInt());
             for (int i = 0; i < m.viewCount; i++) {
