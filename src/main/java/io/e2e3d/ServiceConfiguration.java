@@ -6,6 +6,7 @@ import io.e2e3d.api.HealthApi;
 import io.e2e3d.api.JobsApi;
 import io.e2e3d.engine.Engines;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
+import io.e2e3d.engine.colmap.ColmapEngine;
 import io.e2e3d.health.Component;
 import io.e2e3d.health.ComponentChecks;
 import io.e2e3d.health.ComponentHealthCheck;
@@ -14,6 +15,7 @@ import io.e2e3d.ingest.IngestLedger;
 import io.e2e3d.job.JobRepository;
 import io.e2e3d.metrics.FlowMetrics;
 import io.e2e3d.metrics.MetricsServer;
+import io.e2e3d.metrics.StepTimers;
 import io.e2e3d.metrics.StorageUsage;
 import io.e2e3d.pipeline.JobRunner;
 import io.e2e3d.pipeline.Preprocessor;
@@ -28,6 +30,8 @@ import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -67,6 +71,7 @@ public class ServiceConfiguration implements CamelConfiguration {
                 : settings.instanceId();
 
         PrometheusMeterRegistry meters = meterRegistry(registry);
+        context.getCamelContextExtension().addInterceptStrategy(new StepTimers(meters));
         FlowMetrics metrics = new FlowMetrics(meters);
         registry.bind("flowMetrics", metrics);
         if (context.getPropertiesComponent().resolveProperty("e2e3d.metrics.enabled").map(Boolean::parseBoolean).orElse(true)) {
@@ -97,7 +102,9 @@ public class ServiceConfiguration implements CamelConfiguration {
         registry.bind("ingestLedger", ledger);
         registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket()));
 
-        Engines engines = new Engines(new BoofcvEngine());
+        String colmapBinary = context.getPropertiesComponent().resolveProperty("e2e3d.colmap.bin").orElse("").trim();
+        Engines engines = new Engines(new BoofcvEngine(), new ColmapEngine(ColmapEngine.Settings.defaults()
+                .withBinary(colmapBinary.isEmpty() ? "colmap" : colmapBinary)));
         registry.bind("engines", engines);
         Preprocessor preprocessor = new Preprocessor(store, jobs, settings.minImages(), settings.minImageSide());
         StageRunner stages = new StageRunner(jobs, preprocessor, engines, metrics);
@@ -116,7 +123,12 @@ public class ServiceConfiguration implements CamelConfiguration {
             }
         });
 
-        ComponentChecks checks = new ComponentChecks(jobs, store, engines, metrics, settings.defaultEngine(),
+        // the reconstruction check covers the default engine, and COLMAP too when it is configured or the default
+        List<String> requiredEngines = new ArrayList<>(List.of(settings.defaultEngine()));
+        if (!colmapBinary.isEmpty() && !requiredEngines.contains("colmap")) {
+            requiredEngines.add("colmap");
+        }
+        ComponentChecks checks = new ComponentChecks(jobs, store, engines, metrics, requiredEngines,
                 settings.heartbeatSeconds() * 3, settings.inputBucket(), settings.outputBucket());
         registry.bind("componentChecks", checks);
         registry.bind("storageUsage", new StorageUsage(store, metrics, settings.inputBucket(), settings.outputBucket()));

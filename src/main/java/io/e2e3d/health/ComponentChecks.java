@@ -8,6 +8,7 @@ import io.e2e3d.storage.ObjectStore;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -21,18 +22,18 @@ public class ComponentChecks {
     private final ObjectStore store;
     private final Engines engines;
     private final FlowMetrics metrics;
-    private final String defaultEngine;
+    private final List<String> requiredEngines;
     private final String[] buckets;
     private final int staleSeconds;
     private final Map<Component, ComponentStatus> latest = new EnumMap<>(Component.class);
 
-    public ComponentChecks(JobRepository jobs, ObjectStore store, Engines engines, FlowMetrics metrics, String defaultEngine,
+    public ComponentChecks(JobRepository jobs, ObjectStore store, Engines engines, FlowMetrics metrics, List<String> requiredEngines,
             int staleSeconds, String... buckets) {
         this.jobs = jobs;
         this.store = store;
         this.engines = engines;
         this.metrics = metrics;
-        this.defaultEngine = defaultEngine;
+        this.requiredEngines = List.copyOf(requiredEngines);
         this.staleSeconds = staleSeconds;
         this.buckets = buckets;
     }
@@ -50,10 +51,13 @@ public class ComponentChecks {
             return "buckets " + String.join(", ", buckets) + " reachable";
         });
         record(Component.RECONSTRUCTION, () -> {
-            if (!engines.available(defaultEngine)) {
-                throw new IllegalStateException("default engine '" + defaultEngine + "' is not available");
+            for (String engine : requiredEngines) {
+                if (!engines.available(engine)) {
+                    throw new IllegalStateException("engine '" + engine + "' is not available"
+                            + (engine.equals("colmap") ? " (is COLMAP installed? E2E3D_COLMAP_BIN)" : ""));
+                }
             }
-            return "engine " + defaultEngine + " ready";
+            return "engines " + String.join(", ", requiredEngines) + " ready";
         });
         record(Component.QUEUE, () -> {
             Map<String, Long> depth = jobs.queueDepth();

@@ -52,7 +52,7 @@ class MetricsTest {
             } catch (Exception e) {
                 return false;
             }
-        }, "both jobs to fail (no engine yet; too few images)");
+        }, "both jobs to fail (colour blobs are no scene; too few images)");
         service.get("/api/jobs/job_000000000000");
         service.get("/api/health");
         Thread.sleep(2_500); // one more scheduled health check and storage measurement
@@ -96,8 +96,8 @@ class MetricsTest {
         scrape.assertType("reconstruction_point_cloud_size", "histogram");
         assertTrue(scrape.has("reconstruction_point_cloud_size_bucket", Map.of("dataset_type", "object")));
         scrape.assertType("reconstruction_mesh_face_count", "histogram");
-        assertEquals(1.0, scrape.sum("reconstruction_errors_total", Map.of("stage", "feature_extraction",
-                "error_type", "stage_not_available")), 0.0);
+        // colour blobs are no scene: the engine refuses them in one of its stages
+        assertEquals(1.0, scrape.sum("reconstruction_errors_total", Map.of("error_type", "reconstruction_failed")), 0.0);
         assertEquals(1.0, scrape.sum("reconstruction_errors_total", Map.of("stage", "preprocessing",
                 "error_type", "too_few_images")), 0.0);
     }
@@ -143,6 +143,7 @@ class MetricsTest {
                 "any-new-jobs", "log-new-jobs", "run-component-checks", "measure-buckets", "claim-job-1", "has-job-1",
                 "run-job-1", "preprocessing", "feature-extraction", "fail-job", "preprocessing-pending", "preprocessing-begin",
                 "preprocessing-execute", "preprocessing-finish", "feature-extraction-begin", "feature-extraction-execute",
+                "feature-extraction-finish",
                 "jobs-list-handle", "jobs-get-handle", "health-handle");
         for (String node : expected) {
             assertTrue(timed.contains(node), "no timer for step " + node + "; timed: " + timed);

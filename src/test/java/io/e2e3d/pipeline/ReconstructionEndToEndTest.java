@@ -88,7 +88,7 @@ class ReconstructionEndToEndTest {
         double diagonal = SyntheticScene.objectDiagonal();
         Map<Integer, double[]> centres = Accuracy.centres(out.resolve("cameras.json"));
         assertEquals(16, centres.size());
-        Similarity alignment = Accuracy.align(centres, cameras);
+        Similarity alignment = Accuracy.align(Accuracy.cameras(out.resolve("cameras.json")), cameras);
         double[] sparse = Accuracy.distances(PlyReader.read(out.resolve("sparse.ply")).xyz, alignment, 200_000);
         assertTrue(Accuracy.quantile(sparse, 0.5) / diagonal <= 0.005, "sparse median error " + Accuracy.quantile(sparse, 0.5) / diagonal);
         PlyReader dense = PlyReader.read(out.resolve("dense.ply"));

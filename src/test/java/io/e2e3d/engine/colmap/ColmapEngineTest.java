@@ -121,7 +121,7 @@ class ColmapEngineTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(600) // a guard against a hang
     void aHangingRunIsStoppedAtItsTimeout(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("slow-colmap");
         Files.writeString(script, "#!/bin/sh\necho started\nsleep 300\n");
