@@ -60,8 +60,27 @@ class ReconstructionEndToEndTest {
     @Test
     void aRenderedOrbitBecomesAnAccurateModel() throws Exception {
         List<SyntheticScene.Camera> cameras = SyntheticScene.orbit(16, 15, 4.2, 2.6, WIDTH, HEIGHT, FOCAL);
-        drop("orbit16", cameras);
-        String id = jobFor("orbit16/");
+        drop("orbit16", cameras, null);
+        JsonNode job = assertAccurateModel(jobFor("orbit16/"), cameras);
+        assertEquals("boofcv", job.path("engine").asText());
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + service.settings().get("e2e3d.metrics.port") + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("reconstruction_point_cloud_size_count{dataset_type=\"unknown\"} 1"), "point cloud size observed");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("reconstruction_success_total ") && !l.endsWith(" 0.0")),
+                "the success counter moved");
+    }
+
+    @Test
+    void theColmapEngineChosenByTheManifestGivesAnAccurateModelToo() throws Exception {
+        io.e2e3d.metrics.PromtoolTest.requireTool("colmap");
+        List<SyntheticScene.Camera> cameras = SyntheticScene.orbit(16, 15, 4.2, 2.6, WIDTH, HEIGHT, FOCAL);
+        drop("orbit16-colmap", cameras, "{\"engine\": \"colmap\", \"dataset_type\": \"object\"}");
+        JsonNode job = assertAccurateModel(jobFor("orbit16-colmap/"), cameras);
+        assertEquals("colmap", job.path("engine").asText());
+    }
+
+    /** The job completed; its published files, downloaded through the result links, match the true scene. */
+    private JsonNode assertAccurateModel(String id, List<SyntheticScene.Camera> cameras) throws Exception {
         JsonNode job = service.awaitFinished(id, Duration.ofMinutes(10));
         assertEquals("completed", job.path("status").asText(), job.toString());
         assertEquals(100, job.path("progress").asInt());
@@ -110,16 +129,13 @@ class ReconstructionEndToEndTest {
         assertTrue(sparseStage.path("details").path("reprojection_error_px_median").asDouble() < 1.0, sparseStage.toString());
         assertTrue(report.path("stages").get(0).path("duration_ms").asLong() > 0);
         assertTrue(report.path("warnings").isArray());
-
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.settings().get("e2e3d.metrics.port")
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(metrics.contains("reconstruction_success_total 1.0"), "the success counter moved");
-        assertTrue(metrics.contains("reconstruction_point_cloud_size_count{dataset_type=\"unknown\"} 1"), "point cloud size observed");
+        assertTrue(report.path("stages").get(4).path("details").path("peak_heap_bytes").asLong() > 0, "peak memory per stage");
+        return job;
     }
 
     @Test
     void tooLittleOverlapFailsWithAReadableReasonAndPublishesNothing() throws Exception {
-        drop("sparse6", SyntheticScene.orbit(6, 60, 4.2, 2.6, WIDTH, HEIGHT, FOCAL));
+        drop("sparse6", SyntheticScene.orbit(6, 60, 4.2, 2.6, WIDTH, HEIGHT, FOCAL), null);
         String id = jobFor("sparse6/");
         JsonNode job = service.awaitFinished(id, Duration.ofMinutes(5));
         assertEquals("failed", job.path("status").asText());
@@ -130,7 +146,8 @@ class ReconstructionEndToEndTest {
         assertEquals(409, service.get("/api/jobs/" + id + "/results").statusCode());
     }
 
-    private void drop(String dataset, List<SyntheticScene.Camera> cameras) {
+    /** Uploads the rendered views as JPEG with EXIF, then the manifest if any, else the _READY marker. */
+    private void drop(String dataset, List<SyntheticScene.Camera> cameras, String manifest) {
         SyntheticScene scene = new SyntheticScene(42);
         int focal35 = (int) Math.round(FOCAL * 36 / Math.max(WIDTH, HEIGHT));
         for (int i = 0; i < cameras.size(); i++) {
@@ -138,7 +155,11 @@ class ReconstructionEndToEndTest {
             String key = String.format("%s/view_%03d.jpg", dataset, i);
             service.s3().putObject(b -> b.bucket("input").key(key), RequestBody.fromBytes(jpeg));
         }
-        service.s3().putObject(b -> b.bucket("input").key(dataset + "/_READY"), RequestBody.fromBytes(new byte[0]));
+        if (manifest == null) {
+            service.s3().putObject(b -> b.bucket("input").key(dataset + "/_READY"), RequestBody.fromBytes(new byte[0]));
+        } else {
+            service.s3().putObject(b -> b.bucket("input").key(dataset + "/manifest.json"), RequestBody.fromString(manifest));
+        }
     }
 
     private String jobFor(String prefix) throws Exception {
