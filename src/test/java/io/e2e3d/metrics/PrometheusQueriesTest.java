@@ -8,6 +8,7 @@ import io.e2e3d.support.Database;
 import io.e2e3d.support.Ports;
 import io.e2e3d.support.RunningService;
 import io.e2e3d.support.TestImages;
+import io.e2e3d.support.Tools;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -82,7 +83,7 @@ class PrometheusQueriesTest {
 
     @Test
     void everySeedDashboardAndRuleQueryParsesAndThoseWithInputsReturnData() throws Exception {
-        PromtoolTest.requireTool("prometheus");
+        Tools.require("prometheus", "prometheus");
         Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-prom"), Database.H2);
         try (RunningService service = RunningService.start(settings)) {
             int port = Ports.free();

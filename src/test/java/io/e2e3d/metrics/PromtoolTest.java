@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import io.e2e3d.support.Tools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class PromtoolTest {
 
     @BeforeAll
     static void promtoolInstalled() {
-        requireTool("promtool");
+        Tools.require("promtool", "prometheus");
     }
 
     @Test
@@ -45,16 +45,6 @@ class PromtoolTest {
         List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
         files(PROMETHEUS.resolve("tests")).forEach(f -> command.add("tests/" + f));
         assertPasses(PROMETHEUS, command.toArray(String[]::new));
-    }
-
-    /** Skips (or fails with CI=true) when a tool the test needs is not on PATH. */
-    static void requireTool(String tool) {
-        boolean found = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-        if (!found && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(tool + " is not installed; .ci/run installs it with apt (package prometheus)");
-        }
-        Assumptions.assumeTrue(found, tool + " not on PATH: install Debian's prometheus package to run this test");
     }
 
     private static List<String> files(Path dir) throws IOException {

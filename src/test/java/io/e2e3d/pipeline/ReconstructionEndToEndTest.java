@@ -13,6 +13,7 @@ import io.e2e3d.support.Database;
 import io.e2e3d.support.ExifJpeg;
 import io.e2e3d.support.RunningService;
 import io.e2e3d.support.TestImages;
+import io.e2e3d.support.Tools;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,7 @@ class ReconstructionEndToEndTest {
 
     @Test
     void theColmapEngineChosenByTheManifestGivesAnAccurateModelToo() throws Exception {
-        io.e2e3d.metrics.PromtoolTest.requireTool("colmap");
+        Tools.require("colmap", "colmap");
         List<SyntheticScene.Camera> cameras = SyntheticScene.orbit(16, 15, 4.2, 2.6, WIDTH, HEIGHT, FOCAL);
         drop("orbit16-colmap", cameras, "{\"engine\": \"colmap\", \"dataset_type\": \"object\"}");
         JsonNode job = assertAccurateModel(jobFor("orbit16-colmap/"), cameras);
