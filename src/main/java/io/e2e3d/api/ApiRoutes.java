@@ -23,14 +23,14 @@ public class ApiRoutes extends RouteBuilder {
         FlowMetrics metrics = getContext().getRegistry().findSingleByType(FlowMetrics.class);
         ApiKeyCheck apiKey = new ApiKeyCheck(getContext().getRegistry().lookupByNameAndType("apiKey", String.class));
 
-        onException(ApiException.class).handled(true)
+        onException(ApiException.class).id("api-on-client-error").handled(true)
                 .process(e -> error(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class).status(),
                         e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())).id("api-error-client");
-        onException(DataAccessException.class).handled(true)
+        onException(DataAccessException.class).id("api-on-database-error").handled(true)
                 .process(e -> error(e, 503, "the database is unavailable; try again shortly")).id("api-error-database");
-        onException(SdkException.class).handled(true)
+        onException(SdkException.class).id("api-on-storage-error").handled(true)
                 .process(e -> error(e, 503, "the object store is unavailable; try again shortly")).id("api-error-storage");
-        onException(Exception.class).handled(true)
+        onException(Exception.class).id("api-on-unexpected-error").handled(true)
                 .log(org.apache.camel.LoggingLevel.ERROR, "Unexpected API error: ${exception.stacktrace}").id("api-error-log")
                 .process(e -> error(e, 500, "internal error")).id("api-error-internal");
 

@@ -2,6 +2,8 @@ package io.e2e3d.metrics;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.AsyncCallback;
@@ -21,6 +23,7 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
 public class StepTimers implements InterceptStrategy {
 
     private final MeterRegistry registry;
+    private final Map<String, StepTimer> timers = new ConcurrentHashMap<>();
 
     public StepTimers(MeterRegistry registry) {
         this.registry = registry;
@@ -28,11 +31,16 @@ public class StepTimers implements InterceptStrategy {
 
     @Override
     public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode node, Processor target, Processor next) {
-        StepTimer timer = new StepTimer();
-        FunctionTimer.builder("camel.message.history", timer, StepTimer::count, StepTimer::totalNanos, TimeUnit.NANOSECONDS)
-                .description("Time spent in each step of each route")
-                .tags("routeId", routeId(node), "nodeId", node.getId())
-                .register(registry);
+        String routeId = routeId(node);
+        // a route-scoped onException is built into every route of its builder: its steps share one timer
+        StepTimer timer = timers.computeIfAbsent(routeId + '\n' + node.getId(), key -> {
+            StepTimer created = new StepTimer();
+            FunctionTimer.builder("camel.message.history", created, StepTimer::count, StepTimer::totalNanos, TimeUnit.NANOSECONDS)
+                    .description("Time spent in each step of each route")
+                    .tags("routeId", routeId, "nodeId", node.getId())
+                    .register(registry);
+            return created;
+        });
         return new DelegateAsyncProcessor(target) {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
