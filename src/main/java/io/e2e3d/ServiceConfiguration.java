@@ -98,7 +98,8 @@ public class ServiceConfiguration implements CamelConfiguration {
 
         JobRepository jobs = new JobRepository(dataSource);
         registry.bind("jobRepository", jobs);
-        IngestLedger ledger = new IngestLedger(jobs, store, metrics, settings.defaultEngine(), settings.outputBucket());
+        IngestLedger ledger = new IngestLedger(jobs, store, metrics, settings.defaultEngine(), settings.outputBucket(),
+                settings.maxImageBytes());
         registry.bind("ingestLedger", ledger);
         registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket()));
 
@@ -111,7 +112,8 @@ public class ServiceConfiguration implements CamelConfiguration {
         registry.bind("stageRunner", stages);
         ScheduledExecutorService heartbeats = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "heartbeat");
         JobRunner runner = new JobRunner(jobs, stages, new ResultPublisher(store, jobs), metrics, settings.workDir(),
-                instanceId, settings.heartbeatSeconds(), settings.maxAttempts(), heartbeats);
+                instanceId, settings.heartbeatSeconds(), settings.maxAttempts(), Duration.ofSeconds(settings.jobTimeoutSeconds()),
+                heartbeats);
         registry.bind("jobRunner", runner);
         // on SIGTERM: stop at the next step boundary and hand the running jobs back to the queue
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {

@@ -96,7 +96,8 @@ public class JobsApi {
         try {
             store.forEachPage(bucket, prefix + "/", page -> {
                 for (S3Object o : page) {
-                    SeenObject seen = SeenObject.classify(bucket, o.key(), ObjectStore.unquote(o.eTag()), o.size());
+                    SeenObject seen = SeenObject.classify(bucket, o.key(), ObjectStore.unquote(o.eTag()), o.size())
+                            .limitedTo(ledger.maxImageBytes());
                     if (seen.kind() == ObjectKind.IMAGE) {
                         images.add(JobImage.accepted(o.key(), seen.etag(), o.size()));
                     } else if (seen.kind() == ObjectKind.REJECTED) {
@@ -141,6 +142,11 @@ public class JobsApi {
             if (!ObjectKind.isImageName(name)) {
                 throw new ApiException(415, "'" + Keys.printable(name) + "' is not an image: accepted types are "
                         + String.join(", ", new TreeSet<>(ObjectKind.IMAGE_EXTENSIONS)));
+            }
+            long size = ((CamelFileDataSource) handler.getDataSource()).getFile().length();
+            if (size > ledger.maxImageBytes()) {
+                throw new ApiException(413, "'" + Keys.printable(name) + "' is " + size + " bytes; at most "
+                        + ledger.maxImageBytes() + " per image (E2E3D_MAX_IMAGE_BYTES)");
             }
             if (byName.containsKey(name)) {
                 throw ApiException.badRequest("two files are named '" + Keys.printable(name) + "': file names must be unique");

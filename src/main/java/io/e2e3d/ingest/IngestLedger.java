@@ -47,14 +47,21 @@ public class IngestLedger {
     private final FlowMetrics metrics;
     private final String defaultEngine;
     private final String resultBucket;
+    private final long maxImageBytes;
 
-    public IngestLedger(JobRepository jobs, ObjectStore store, FlowMetrics metrics, String defaultEngine, String resultBucket) {
+    public IngestLedger(JobRepository jobs, ObjectStore store, FlowMetrics metrics, String defaultEngine, String resultBucket,
+            long maxImageBytes) {
         this.jobs = jobs;
         this.jdbc = jobs.jdbc();
         this.store = store;
         this.metrics = metrics;
         this.defaultEngine = defaultEngine;
         this.resultBucket = resultBucket;
+        this.maxImageBytes = maxImageBytes;
+    }
+
+    public long maxImageBytes() {
+        return maxImageBytes;
     }
 
     /** The objects of one listing page that the ledger does not hold yet, classified. */
@@ -76,7 +83,7 @@ public class IngestLedger {
                 continue; // an upload still being written by the embedded store; seen again once it is old enough
             }
             if (!known.contains(o.key() + '\n' + etag)) {
-                fresh.add(SeenObject.classify(bucket, o.key(), etag, o.size()));
+                fresh.add(SeenObject.classify(bucket, o.key(), etag, o.size()).limitedTo(maxImageBytes));
             }
         }
         return fresh;

@@ -38,6 +38,15 @@ public record SeenObject(String bucket, String key, String etag, long size, Stri
         return new SeenObject(bucket, key, etag, size, dataset, ObjectKind.IMAGE, null);
     }
 
+    /** This object, or for an image over {@code maxBytes} the same object rejected with the reason. */
+    public SeenObject limitedTo(long maxBytes) {
+        if (kind == ObjectKind.IMAGE && size > maxBytes) {
+            return new SeenObject(bucket, key, etag, size, dataset, ObjectKind.REJECTED,
+                    "larger than the " + maxBytes + " bytes allowed per image (E2E3D_MAX_IMAGE_BYTES): " + size + " bytes");
+        }
+        return this;
+    }
+
     private static String extension(String name) {
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "(none)" : name.substring(dot + 1).toLowerCase(Locale.ROOT);

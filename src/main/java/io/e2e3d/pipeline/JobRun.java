@@ -5,12 +5,15 @@ import io.e2e3d.engine.JobReleasedException;
 import io.e2e3d.engine.PreparedImage;
 import io.e2e3d.engine.StageContext;
 import io.e2e3d.job.DatasetType;
+import io.e2e3d.job.ErrorType;
+import io.e2e3d.job.JobFailure;
 import io.e2e3d.job.Job;
 import io.e2e3d.job.JobImage;
 import io.e2e3d.job.JobRepository;
 import io.e2e3d.job.Quality;
 import io.e2e3d.job.Stage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +41,13 @@ public class JobRun implements StageContext {
     private long lastCancelCheck;
     private List<PreparedImage> images;
 
-    public JobRun(Job job, Workspace workspace, JobRepository jobs) {
+    private final Duration timeout;
+
+    public JobRun(Job job, Workspace workspace, JobRepository jobs, Duration timeout) {
         this.job = job;
         this.workspace = workspace;
         this.jobs = jobs;
+        this.timeout = timeout;
     }
 
     public Job job() {
@@ -154,6 +160,10 @@ public class JobRun implements StageContext {
         }
         if (lost) {
             throw new JobCanceledException(job.id());
+        }
+        if (System.nanoTime() - claimedAtNanos > timeout.toNanos()) {
+            throw new JobFailure(ErrorType.TIMEOUT, "ran longer than " + timeout.toSeconds()
+                    + " s (E2E3D_JOB_TIMEOUT_SECONDS)" + (stage == null ? "" : "; stopped in " + stage.label()));
         }
         if (now - lastCancelCheck >= CANCEL_CHECK_MS) {
             lastCancelCheck = now;

@@ -41,11 +41,12 @@ public class JobRunner {
     private final String instanceId;
     private final Duration lease;
     private final int maxAttempts;
+    private final Duration timeout;
     private volatile boolean stopping;
     private final Map<String, JobRun> active = new ConcurrentHashMap<>();
 
     public JobRunner(JobRepository jobs, StageRunner stages, ResultPublisher publisher, FlowMetrics metrics, Path workDir,
-            String instanceId, int heartbeatSeconds, int maxAttempts, ScheduledExecutorService scheduler) {
+            String instanceId, int heartbeatSeconds, int maxAttempts, Duration timeout, ScheduledExecutorService scheduler) {
         this.jobs = jobs;
         this.stages = stages;
         this.publisher = publisher;
@@ -54,6 +55,7 @@ public class JobRunner {
         this.instanceId = instanceId;
         this.lease = Duration.ofSeconds(heartbeatSeconds * 3L);
         this.maxAttempts = maxAttempts;
+        this.timeout = timeout;
         scheduler.scheduleWithFixedDelay(this::beat, heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
     }
 
@@ -80,7 +82,7 @@ public class JobRunner {
         }
         MDC.put("job_id", job.id());
         LOG.info("Worker {} claimed job {} (attempt {})", workerId, job.id(), job.attempts());
-        JobRun run = new JobRun(job, Workspace.of(workDir, job.id()), jobs);
+        JobRun run = new JobRun(job, Workspace.of(workDir, job.id()), jobs, timeout);
         active.put(job.id(), run);
         metrics.jobStarted();
         return run;

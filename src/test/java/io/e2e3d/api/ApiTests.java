@@ -33,6 +33,7 @@ abstract class ApiTests {
     void start() throws Exception {
         Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-api"), database());
         settings.put("e2e3d.workers", "0");
+        settings.put("e2e3d.max-image-bytes", "200000");
         service = RunningService.start(settings);
         for (int i = 0; i < 5; i++) {
             put("api-set/view_" + i + ".png", TestImages.textured(200, 150, i, "png"));
@@ -175,6 +176,8 @@ abstract class ApiTests {
                 .file("files", "a.png", "image/png", TestImages.textured(100, 100, 1, "png"))
                 .file("files", "b.png", "image/png", TestImages.textured(100, 100, 2, "png"));
         assertError(400, service.post("/api/jobs", sameField.contentType(), sameField.bytes()), "its own field name");
+        Multipart huge = new Multipart().file("f", "huge.bmp", "image/bmp", TestImages.textured(400, 300, 3, "bmp"));
+        assertError(413, service.post("/api/jobs", huge.contentType(), huge.bytes()), "per image (E2E3D_MAX_IMAGE_BYTES)");
         Multipart noFiles = new Multipart().field("quality", "low");
         assertError(400, service.post("/api/jobs", noFiles.contentType(), noFiles.bytes()), "no image files");
         Multipart badField = new Multipart().field("colour", "red")

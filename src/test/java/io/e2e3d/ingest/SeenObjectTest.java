@@ -30,6 +30,15 @@ class SeenObjectTest {
         assertTrue(text.reason().contains("got '(none)'"), text.reason());
     }
 
+    @Test
+    void anImageOverTheSizeLimitIsRejectedWithTheLimit() {
+        SeenObject big = SeenObject.classify("input", "scan/big.tif", "e", 5_000).limitedTo(4_000);
+        assertEquals(ObjectKind.REJECTED, big.kind());
+        assertTrue(big.reason().contains("4000 bytes allowed per image"), big.reason());
+        assertEquals(ObjectKind.IMAGE, SeenObject.classify("input", "scan/ok.tif", "e", 4_000).limitedTo(4_000).kind());
+        assertEquals(ObjectKind.MARKER, SeenObject.classify("input", "scan/_READY", "e", 0).limitedTo(0).kind());
+    }
+
     private static ObjectKind kind(String key, long size) {
         return SeenObject.classify("input", key, "etag", size).kind();
     }

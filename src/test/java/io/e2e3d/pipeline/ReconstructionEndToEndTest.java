@@ -128,6 +128,7 @@ class ReconstructionEndToEndTest {
         assertEquals("sparse_reconstruction", sparseStage.path("name").asText());
         assertEquals(16, sparseStage.path("details").path("views_registered").asInt());
         assertTrue(sparseStage.path("details").path("reprojection_error_px_median").asDouble() < 1.0, sparseStage.toString());
+        assertTrue(sparseStage.path("details").path("reprojection_error_px_mean").asDouble() < 2.0, sparseStage.toString());
         assertTrue(report.path("stages").get(0).path("duration_ms").asLong() > 0);
         assertTrue(report.path("warnings").isArray());
         assertTrue(report.path("stages").get(4).path("details").path("peak_heap_bytes").asLong() > 0, "peak memory per stage");

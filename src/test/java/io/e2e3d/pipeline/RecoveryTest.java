@@ -65,6 +65,33 @@ class RecoveryTest {
     }
 
     @Test
+    void aJobRunningPastItsTimeLimitFailsWithTimeout() throws Exception {
+        Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-timeout"), Database.H2);
+        settings.put("e2e3d.job-timeout-seconds", "1");
+        try (RunningService service = RunningService.start(settings)) {
+            for (int i = 0; i < 30; i++) {
+                String key = "slow/img_" + i + ".png";
+                service.s3().putObject(b -> b.bucket("input").key(key), RequestBody.fromBytes(TestImages.textured(1600, 1200, i, "png")));
+            }
+            service.s3().putObject(b -> b.bucket("input").key("slow/_READY"), RequestBody.fromBytes(new byte[0]));
+            String[] id = new String[1];
+            RunningService.await(Duration.ofSeconds(60), () -> {
+                try {
+                    JsonNode jobs = service.getJson("/api/jobs").path("jobs");
+                    id[0] = jobs.size() == 1 ? jobs.get(0).path("id").asText() : null;
+                    return id[0] != null;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the job");
+            JsonNode done = service.awaitFinished(id[0], Duration.ofSeconds(60));
+            assertEquals("failed", done.path("status").asText());
+            assertEquals("timeout", done.path("error_type").asText());
+            assertTrue(done.path("error_message").asText().contains("E2E3D_JOB_TIMEOUT_SECONDS"), done.path("error_message").asText());
+        }
+    }
+
+    @Test
     void aJobWhoseWorkerKeepsDyingFailsWithTooManyAttempts() throws Exception {
         Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-attempts"), Database.H2);
         settings.put("e2e3d.max-attempts", "2");

@@ -496,7 +496,9 @@ public class BoofcvEngine implements ReconstructionEngine {
         ctx.detail("views_total", n);
         ctx.detail("views_registered", registered);
         ctx.detail("sparse_points", sfm.pointCount());
-        ctx.detail("reprojection_error_px_median", round(sfm.medianReprojection(), 3));
+        double[] errors = sfm.reprojectionErrors();
+        ctx.detail("reprojection_error_px_median", errors.length == 0 ? Double.NaN : round(errors[errors.length / 2], 3));
+        ctx.detail("reprojection_error_px_mean", round(java.util.Arrays.stream(errors).average().orElse(Double.NaN), 3));
         for (int c = 0; c < focal.length; c++) ctx.detail(focal.length == 1 ? "focal_px" : "focal_px_" + c, round(focal[c], 1));
         requireRegistered(registered, n);
         if (registered < n) {

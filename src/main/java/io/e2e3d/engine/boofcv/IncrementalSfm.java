@@ -527,8 +527,8 @@ final class IncrementalSfm {
         return c;
     }
 
-    /** Median reprojection error over the inlier observations of triangulated points. */
-    double medianReprojection() {
+    /** Reprojection errors (pixels) of the inlier observations of triangulated points, sorted ascending. */
+    double[] reprojectionErrors() {
         List<Double> e = new ArrayList<>();
         for (int t = 0; t < trackCount(); t++) {
             if (!hasPoint[t]) continue;
@@ -536,8 +536,6 @@ final class IncrementalSfm {
                 if (obsInlier[o] && reg[obsView[o]]) e.add(reprojError(obsView[o], pts[3 * t], pts[3 * t + 1], pts[3 * t + 2], obsFeat[o]));
             }
         }
-        if (e.isEmpty()) return Double.NaN;
-        e.sort(null);
-        return e.get(e.size() / 2);
+        return e.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 }

@@ -332,6 +332,7 @@ public class ColmapEngine implements ReconstructionEngine {
         ctx.detail("sparse_points", model.pointCount());
         ctx.detail("reprojection_error_px_median", errors.length == 0 ? Double.NaN
                 : round(errors[errors.length / 2], 3));
+        ctx.detail("reprojection_error_px_mean", round(Arrays.stream(errors).average().orElse(Double.NaN), 3));
         ctx.detail("models", models.size());
         double[] focals = colmap.cameras.values().stream().mapToDouble(ColmapTextModel.Camera::focal).toArray();
         if (focals.length == 1) ctx.detail("focal_px", round(focals[0], 1));
