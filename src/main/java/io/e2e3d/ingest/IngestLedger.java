@@ -158,7 +158,7 @@ public class IngestLedger {
      */
     public List<JobImage> reserveForApi(String bucket, String dataset, String jobId) {
         List<JobImage> pending = new ArrayList<>();
-        List<Long> open = jdbc.queryForList(SqlFiles.get("ingest-batch-lock-dataset"),
+        List<Long> open = jdbc.queryForList(SqlFiles.get("ingest-batch-lock-open"),
                 Map.of("bucket", bucket, "dataset", dataset), Long.class);
         for (Long id : open) {
             pending.addAll(images(id));

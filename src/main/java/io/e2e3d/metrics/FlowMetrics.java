@@ -145,12 +145,6 @@ public class FlowMetrics {
         gauge("e2e3d.storage.bucket.bytes", "bucket", bucket).set(bytes);
     }
 
-    /** The current value of a gauge, for tests and /api/health. */
-    public long gaugeValue(String name, String tagKey, String tagValue) {
-        AtomicLong value = gauges.get(name + '|' + tagKey + '=' + tagValue);
-        return value == null ? -1 : value.get();
-    }
-
     private AtomicLong gauge(String name, String tagKey, String tagValue) {
         return gauges.computeIfAbsent(name + '|' + tagKey + '=' + tagValue, k -> {
             AtomicLong value = new AtomicLong();
