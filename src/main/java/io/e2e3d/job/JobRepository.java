@@ -106,6 +106,10 @@ public class JobRepository {
                 rs.getObject("duration_ms") == null ? null : rs.getLong("duration_ms"), rs.getString("details")));
     }
 
+    public void resetStages(String jobId) {
+        jdbc.update(SqlFiles.get("job-stages-reset"), Map.of("jobId", jobId));
+    }
+
     public Set<String> completedStages(String jobId) {
         return new HashSet<>(jdbc.queryForList(SqlFiles.get("stage-completed-names"), Map.of("jobId", jobId), String.class));
     }

@@ -11,6 +11,7 @@ import io.e2e3d.job.JobRepository;
 import io.e2e3d.job.JobStatus;
 import io.e2e3d.metrics.FlowMetrics;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -82,6 +83,11 @@ public class JobRunner {
         }
         MDC.put("job_id", job.id());
         LOG.info("Worker {} claimed job {} (attempt {})", workerId, job.id(), job.attempts());
+        if (job.attempts() > 1 && !Files.isDirectory(workDir.resolve(job.id()))) {
+            // the stages done so far left their files on another instance's disk: do them again here
+            jobs.resetStages(job.id());
+            LOG.info("Job {} has no workspace on this instance: its stages start over", job.id());
+        }
         JobRun run = new JobRun(job, Workspace.of(workDir, job.id()), jobs, timeout);
         active.put(job.id(), run);
         metrics.jobStarted();

@@ -92,6 +92,37 @@ class RecoveryTest {
     }
 
     @Test
+    void aJobTakenOverWithoutItsWorkspaceStartsItsStagesOver() throws Exception {
+        Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-takeover"), Database.H2);
+        settings.put("e2e3d.heartbeat-seconds", "1");
+        try (RunningService service = RunningService.start(settings)) {
+            JdbcTemplate jdbc = new JdbcTemplate(service.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+            OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(10);
+            // what another instance that died after preprocessing leaves: its workspace is on its own disk
+            jdbc.update("INSERT INTO jobs (id, status, stage, progress, engine, source, image_count, bucket, prefix, created_at,"
+                    + " started_at, attempts, heartbeat_at, worker) VALUES ('taken-over', 'running', 'feature_extraction', 12,"
+                    + " 'boofcv', 'api', 5, 'input', 'taken-over/', ?, ?, 1, ?, 'dead-host/1')", longAgo, longAgo,
+                    OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(5)); // alive until its rows are complete
+            for (int i = 0; i < 5; i++) {
+                String key = "taken-over/img_" + i + ".png";
+                byte[] png = TestImages.textured(240, 180, i, "png");
+                service.s3().putObject(b -> b.bucket("input").key(key), RequestBody.fromBytes(png));
+                jdbc.update("INSERT INTO job_images (job_id, object_key, etag, size_bytes, status, seq) VALUES"
+                        + " ('taken-over', ?, 'etag', ?, 'accepted', ?)", key, png.length, i);
+            }
+            jdbc.update("INSERT INTO job_stages (job_id, name, status, started_at, finished_at, duration_ms) VALUES"
+                    + " ('taken-over', 'preprocessing', 'completed', ?, ?, 10)", longAgo, longAgo);
+            jdbc.update("UPDATE jobs SET heartbeat_at = ? WHERE id = 'taken-over'", longAgo); // now its worker is dead
+            RunningService.await(Duration.ofSeconds(60), () -> {
+                Integer redone = jdbc.queryForObject("SELECT COUNT(*) FROM job_stages WHERE job_id = 'taken-over'"
+                        + " AND name = 'preprocessing' AND status = 'completed' AND details LIKE '%images_accepted%'", Integer.class);
+                return redone != null && redone == 1;
+            }, "preprocessing to run again on this instance");
+            service.post("/api/jobs/taken-over/cancel", "application/json", new byte[0]);
+        }
+    }
+
+    @Test
     void aJobWhoseWorkerKeepsDyingFailsWithTooManyAttempts() throws Exception {
         Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-attempts"), Database.H2);
         settings.put("e2e3d.max-attempts", "2");
