@@ -22,6 +22,7 @@ import georegression.struct.point.Point2D_F64;
 import georegression.struct.point.Point3D_F64;
 import georegression.struct.se.Se3_F64;
 import georegression.transform.se.SePointOps_F64;
+import io.e2e3d.engine.geometry.DisjointSets;
 import io.e2e3d.engine.StageContext;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,11 +85,10 @@ final class IncrementalSfm {
         int[] offset = new int[n + 1];
         for (int v = 0; v < n; v++) offset[v + 1] = offset[v] + fx[v].length;
         int total = offset[n];
-        int[] parent = new int[total];
-        for (int i = 0; i < total; i++) parent[i] = i;
+        int[] parent = DisjointSets.create(total);
         for (MatchStore.Pair p : matches.pairs) {
             for (int k = 0; k < p.size(); k++) {
-                union(parent, offset[p.a()] + p.featA()[k], offset[p.b()] + p.featB()[k]);
+                DisjointSets.union(parent, offset[p.a()] + p.featA()[k], offset[p.b()] + p.featB()[k]);
             }
         }
         int[] count = new int[total];
@@ -99,7 +99,7 @@ final class IncrementalSfm {
                 touched[offset[p.b()] + p.featB()[k]] = true;
             }
         }
-        for (int i = 0; i < total; i++) if (touched[i]) count[find(parent, i)]++;
+        for (int i = 0; i < total; i++) if (touched[i]) count[DisjointSets.find(parent, i)]++;
         // roots with >= 2 members, without two features in the same view
         int[] rootToTrack = new int[total];
         Arrays.fill(rootToTrack, -1);
@@ -111,7 +111,7 @@ final class IncrementalSfm {
         Arrays.fill(head, -1);
         for (int i = total - 1; i >= 0; i--) {
             if (!touched[i]) continue;
-            int r = find(parent, i);
+            int r = DisjointSets.find(parent, i);
             next[i] = head[r];
             head[r] = i;
         }
@@ -175,18 +175,6 @@ final class IncrementalSfm {
         return lo;
     }
 
-    private static int find(int[] p, int i) {
-        while (p[i] != i) {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        return i;
-    }
-
-    private static void union(int[] p, int a, int b) {
-        int ra = find(p, a), rb = find(p, b);
-        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
 
     // ------------------------------------------------------------------ geometry helpers
 

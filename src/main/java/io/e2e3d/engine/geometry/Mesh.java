@@ -59,19 +59,18 @@ public final class Mesh {
      */
     public Mesh withoutSmallComponents(int minFaces) {
         int nv = vertexCount(), nf = faceCount();
-        int[] parent = new int[nv];
-        for (int i = 0; i < nv; i++) parent[i] = i;
+        int[] parent = DisjointSets.create(nv);
         for (int f = 0; f < nf; f++) {
-            union(parent, faces[3 * f], faces[3 * f + 1]);
-            union(parent, faces[3 * f], faces[3 * f + 2]);
+            DisjointSets.union(parent, faces[3 * f], faces[3 * f + 1]);
+            DisjointSets.union(parent, faces[3 * f], faces[3 * f + 2]);
         }
         int[] size = new int[nv];
-        for (int f = 0; f < nf; f++) size[find(parent, faces[3 * f])]++;
+        for (int f = 0; f < nf; f++) size[DisjointSets.find(parent, faces[3 * f])]++;
         int[] remap = new int[nv];
         java.util.Arrays.fill(remap, -1);
         int keptV = 0, keptF = 0;
         for (int f = 0; f < nf; f++) {
-            if (size[find(parent, faces[3 * f])] < minFaces) continue;
+            if (size[DisjointSets.find(parent, faces[3 * f])] < minFaces) continue;
             keptF++;
             for (int k = 0; k < 3; k++) if (remap[faces[3 * f + k]] < 0) remap[faces[3 * f + k]] = keptV++;
         }
@@ -85,24 +84,12 @@ public final class Mesh {
         int[] fs = new int[3 * keptF];
         int j = 0;
         for (int f = 0; f < nf; f++) {
-            if (size[find(parent, faces[3 * f])] < minFaces) continue;
+            if (size[DisjointSets.find(parent, faces[3 * f])] < minFaces) continue;
             for (int k = 0; k < 3; k++) fs[j++] = remap[faces[3 * f + k]];
         }
         return new Mesh(v, fs, c);
     }
 
-    private static int find(int[] p, int i) {
-        while (p[i] != i) {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        return i;
-    }
-
-    private static void union(int[] p, int a, int b) {
-        int ra = find(p, a), rb = find(p, b);
-        if (ra != rb) p[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
 
     public void save(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
