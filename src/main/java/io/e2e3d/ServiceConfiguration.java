@@ -196,8 +196,10 @@ public class ServiceConfiguration implements CamelConfiguration {
     private static HikariDataSource dataSource(Settings settings) {
         HikariConfig config = new HikariConfig();
         if (settings.embeddedDatabase()) {
+            // WRITE_DELAY=0: a commit reaches the file at once; H2's default half-second delay lost the last
+            // commits when the process was killed (kill -9), and a finished stage was done again
             config.setJdbcUrl("jdbc:h2:file:" + settings.dataDir().resolve("db").resolve("e2e3d")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
             config.setUsername("sa");
         } else {
             config.setJdbcUrl(settings.dbUrl());
