@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.e2e3d.support.Ports;
 import io.e2e3d.support.RunningService;
+import io.e2e3d.support.ServiceProcess;
 import io.e2e3d.support.TestImages;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -40,11 +41,8 @@ class EmbeddedModeTest {
     @Test
     void startsWithNoConfigurationInAnEmptyFolder() throws Exception {
         int http = 8080;
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Application.class.getName())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(workDir.resolve("service.log").toFile());
+        ProcessBuilder builder = ServiceProcess.builder(workDir, "service.log");
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("E2E3D_") || k.equals("ENABLE_METRICS"));
         if (!free(8080) || !free(9000) || !free(9101)) {
             http = Ports.free();
             env.put("E2E3D_HTTP_PORT", Integer.toString(http));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.e2e3d.support.Ports;
 import io.e2e3d.support.RunningService;
+import io.e2e3d.support.ServiceProcess;
 import io.e2e3d.support.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -50,11 +51,8 @@ class LogsAndTracingTest {
         });
         otlp.start();
         int http = Ports.free();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Application.class.getName())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(workDir.resolve("service.log").toFile());
+        ProcessBuilder builder = ServiceProcess.builder(workDir, "service.log");
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("E2E3D_") || k.startsWith("OTEL_"));
         env.put("E2E3D_HTTP_PORT", Integer.toString(http));
         env.put("E2E3D_S3_EMBEDDED_PORT", Integer.toString(Ports.free()));
         env.put("E2E3D_METRICS_PORT", Integer.toString(Ports.free()));

@@ -27,14 +27,7 @@ class EngineEndToEndTest {
         double secs = (System.nanoTime() - t0) / 1e9;
         SyntheticRun.Report r = run.evaluate();
         System.out.println("16 views 15deg 320x240: " + r + String.format(" total %.1f s", secs));
-        assertEquals(16, r.registered(), "registered views");
-        assertTrue(r.centreRmsRel() <= 0.01, "camera centre error " + r.centreRmsRel());
-        assertTrue(r.sparseMedianRel() <= 0.005, "sparse median error " + r.sparseMedianRel());
-        assertTrue(r.densePoints() > 100_000, "dense points " + r.densePoints());
-        assertTrue(r.denseMedianRel() <= 0.0075, "dense median error " + r.denseMedianRel());
-        assertTrue(r.meshFaces() > 10_000, "mesh faces " + r.meshFaces());
-        assertTrue(r.meshMedianRel() <= 0.0075, "mesh median error " + r.meshMedianRel());
-        assertTrue(r.meshP90Rel() <= 0.02, "mesh p90 error " + r.meshP90Rel());
+        r.assertAccurate(16);
         PlyReader mesh = PlyReader.read(dir.resolve("output/mesh.ply"));
         assertEquals(r.meshFaces(), mesh.faceCount());
         assertTrue(Files.readString(dir.resolve("output/mesh.obj")).startsWith("# E2E3D"));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.e2e3d.Application;
 import io.e2e3d.engine.synthetic.SyntheticScene;
 import io.e2e3d.support.Ports;
 import io.e2e3d.support.RunningService;
+import io.e2e3d.support.ServiceProcess;
 import io.e2e3d.support.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -111,10 +111,7 @@ class CrashRecoveryTest {
     }
 
     private Process start(Map<String, String> env, String log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Application.class.getName())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(workDir.resolve(log).toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("E2E3D_"));
+        ProcessBuilder builder = ServiceProcess.builder(workDir, log);
         builder.environment().putAll(env);
         return builder.start();
     }

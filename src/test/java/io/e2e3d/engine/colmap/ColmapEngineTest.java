@@ -36,14 +36,7 @@ class ColmapEngineTest {
         SyntheticRun.Report r = run.evaluate();
         System.out.println("colmap 16 views 15deg 320x240: " + r + String.format(" total %.1f s", secs)
                 + " stages " + run.stageMillis + " details " + run.context.details);
-        assertEquals(16, r.registered(), "registered views");
-        assertTrue(r.centreRmsRel() <= 0.01, "camera centre error " + r.centreRmsRel());
-        assertTrue(r.sparseMedianRel() <= 0.005, "sparse median error " + r.sparseMedianRel());
-        assertTrue(r.densePoints() > 100_000, "dense points " + r.densePoints());
-        assertTrue(r.denseMedianRel() <= 0.0075, "dense median error " + r.denseMedianRel());
-        assertTrue(r.meshFaces() > 10_000, "mesh faces " + r.meshFaces());
-        assertTrue(r.meshMedianRel() <= 0.0075, "mesh median error " + r.meshMedianRel());
-        assertTrue(r.meshP90Rel() <= 0.02, "mesh p90 error " + r.meshP90Rel());
+        r.assertAccurate(16);
         PlyReader mesh = PlyReader.read(dir.resolve("output/mesh.ply"));
         assertEquals(r.meshFaces(), mesh.faceCount());
         String cameras = Files.readString(dir.resolve("output/cameras.json"));

@@ -1,5 +1,8 @@
 package io.e2e3d.engine.synthetic;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.e2e3d.engine.PreparedImage;
 import io.e2e3d.engine.ReconstructionEngine;
 import io.e2e3d.engine.TestStageContext;
@@ -82,6 +85,18 @@ public final class SyntheticRun {
     public record Report(int registered, double centreRmsRel, int sparsePoints, double sparseMedianRel,
                          int densePoints, double denseMedianRel, double denseP90Rel, double completenessObjects,
                          double completenessGround, int meshFaces, double meshMedianRel, double meshP90Rel) {
+
+        /** The accuracy every engine must reach on a small rendered orbit with all {@code views} registered. */
+        public void assertAccurate(int views) {
+            assertEquals(views, registered, "registered views");
+            assertTrue(centreRmsRel <= 0.01, "camera centre error " + centreRmsRel);
+            assertTrue(sparseMedianRel <= 0.005, "sparse median error " + sparseMedianRel);
+            assertTrue(densePoints > 100_000, "dense points " + densePoints);
+            assertTrue(denseMedianRel <= 0.0075, "dense median error " + denseMedianRel);
+            assertTrue(meshFaces > 10_000, "mesh faces " + meshFaces);
+            assertTrue(meshMedianRel <= 0.0075, "mesh median error " + meshMedianRel);
+            assertTrue(meshP90Rel <= 0.02, "mesh p90 error " + meshP90Rel);
+        }
         @Override
         public String toString() {
             return String.format(Locale.ROOT,
