@@ -3,6 +3,7 @@ package io.e2e3d;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.e2e3d.api.HealthApi;
+import io.e2e3d.api.HttpErrorBodies;
 import io.e2e3d.api.JobsApi;
 import io.e2e3d.engine.Engines;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
@@ -115,12 +116,15 @@ public class ServiceConfiguration implements CamelConfiguration {
                 instanceId, settings.heartbeatSeconds(), settings.maxAttempts(), Duration.ofSeconds(settings.jobTimeoutSeconds()),
                 heartbeats);
         registry.bind("jobRunner", runner);
-        // on SIGTERM: stop at the next step boundary and hand the running jobs back to the queue
+        // on SIGTERM: stop at the next step boundary and hand the running jobs back to the queue;
+        // once the HTTP server runs: JSON bodies for the errors Vert.x answers itself
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     runner.releaseAll();
+                } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    HttpErrorBodies.install(context);
                 }
             }
         });
@@ -205,8 +209,14 @@ public class ServiceConfiguration implements CamelConfiguration {
             config.setJdbcUrl(settings.dbUrl());
             config.setUsername(settings.dbUser());
             config.setPassword(settings.dbPassword());
+            if (settings.dbUrl().startsWith("jdbc:postgresql:")) {
+                // a link that goes silent must fail the call, not hang it: no statement here runs for minutes
+                config.addDataSourceProperty("socketTimeout", "120");
+                config.addDataSourceProperty("connectTimeout", "10");
+            }
         }
         config.setMaximumPoolSize(settings.dbPoolSize());
+        config.setConnectionTimeout(settings.dbConnectionTimeoutMs());
         config.setPoolName("e2e3d");
         config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);

@@ -2,10 +2,14 @@ package io.e2e3d.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.e2e3d.metrics.FlowMetrics;
+import java.sql.SQLException;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -15,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class ApiRoutes extends RouteBuilder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
     @Override
     public void configure() {
@@ -23,16 +28,10 @@ public class ApiRoutes extends RouteBuilder {
         FlowMetrics metrics = getContext().getRegistry().findSingleByType(FlowMetrics.class);
         ApiKeyCheck apiKey = new ApiKeyCheck(getContext().getRegistry().lookupByNameAndType("apiKey", String.class));
 
-        onException(ApiException.class).id("api-on-client-error").handled(true)
-                .process(e -> error(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class).status(),
-                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())).id("api-error-client");
-        onException(DataAccessException.class).id("api-on-database-error").handled(true)
-                .process(e -> error(e, 503, "the database is unavailable; try again shortly")).id("api-error-database");
-        onException(SdkException.class).id("api-on-storage-error").handled(true)
-                .process(e -> error(e, 503, "the object store is unavailable; try again shortly")).id("api-error-storage");
-        onException(Exception.class).id("api-on-unexpected-error").handled(true)
-                .log(org.apache.camel.LoggingLevel.ERROR, "Unexpected API error: ${exception.stacktrace}").id("api-error-log")
-                .process(e -> error(e, 500, "internal error")).id("api-error-internal");
+        // one clause that classifies the whole cause chain: Camel matches clauses against the innermost cause
+        // first, so a separate catch-all took a database fault whose root is an IOException for a bug (500)
+        onException(Exception.class).id("api-on-error").handled(true)
+                .process(ApiRoutes::answerError).id("api-error");
 
         rest("/jobs").description("Reconstruction jobs")
                 .post().id("rest-jobs-create").to("direct:api-jobs-create")
@@ -70,6 +69,26 @@ public class ApiRoutes extends RouteBuilder {
         exchange.getMessage().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, "Location");
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(JSON.writeValueAsBytes(body));
+    }
+
+    private static void answerError(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                error(exchange, api.status(), api.getMessage());
+                return;
+            }
+            if (t instanceof DataAccessException || t instanceof TransactionException || t instanceof SQLException) {
+                error(exchange, 503, "the database is unavailable; try again shortly");
+                return;
+            }
+            if (t instanceof SdkException) {
+                error(exchange, 503, "the object store is unavailable; try again shortly");
+                return;
+            }
+        }
+        LOG.error("Unexpected API error", caught);
+        error(exchange, 500, "internal error");
     }
 
     private static void error(Exchange exchange, int status, String message) throws Exception {

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks the database, the object store, the reconstruction engine and the queue, and keeps the latest
@@ -25,7 +26,8 @@ public class ComponentChecks {
     private final List<String> requiredEngines;
     private final String[] buckets;
     private final int staleSeconds;
-    private final Map<Component, ComponentStatus> latest = new EnumMap<>(Component.class);
+    // written by the scheduled checks, read by any request without waiting for a check in progress
+    private final Map<Component, ComponentStatus> latest = new ConcurrentHashMap<>();
 
     public ComponentChecks(JobRepository jobs, ObjectStore store, Engines engines, FlowMetrics metrics, List<String> requiredEngines,
             int staleSeconds, String... buckets) {
@@ -73,14 +75,14 @@ public class ComponentChecks {
     }
 
     /** The latest results, running the checks first if none ran yet. */
-    public synchronized Map<Component, ComponentStatus> current() {
-        if (latest.isEmpty()) {
+    public Map<Component, ComponentStatus> current() {
+        if (latest.size() < Component.values().length) {
             return runAll();
         }
-        return Map.copyOf(latest);
+        return new EnumMap<>(latest);
     }
 
-    public synchronized ComponentStatus latest(Component component) {
+    public ComponentStatus latest(Component component) {
         return latest.get(component);
     }
 

@@ -10,6 +10,7 @@ import io.e2e3d.job.JobFailure;
 import io.e2e3d.job.JobRepository;
 import io.e2e3d.job.JobStatus;
 import io.e2e3d.metrics.FlowMetrics;
+import io.e2e3d.retry.TransientFault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -112,13 +114,15 @@ public class JobRunner {
     /** Ends the job after an exception in a stage; the exception decides between failed, canceled and handed back. */
     public void fail(JobRun run, Exception cause) {
         if (cause instanceof JobReleasedException) {
-            active.remove(run.jobId());
-            jobs.release(run.jobId(), run.job().worker());
-            metrics.jobReleased();
-            LOG.info("Job {} handed back to the queue at shutdown{}", run.jobId(),
-                    run.stage() == null ? "" : " (in " + run.stage().label() + ", which restarts)");
-            MDC.remove("stage");
-            MDC.remove("job_id");
+            handBack(run, "at shutdown");
+            return;
+        }
+        if (TransientFault.is(cause)) {
+            // the object store or the database stayed down through every retry: not the job's fault, so it goes
+            // back to the queue (the attempt not counted) and is claimed again once the claim itself gets through
+            LOG.warn("Job {}: {} unreachable through every retry ({})", run.jobId(),
+                    errorType(cause) == ErrorType.STORAGE_ERROR ? "object store" : "database", cause.getMessage());
+            handBack(run, "after a transient fault");
             return;
         }
         if (cause instanceof JobCanceledException) {
@@ -136,6 +140,16 @@ public class JobRunner {
         end(run, JobStatus.FAILED, type, message);
     }
 
+    private void handBack(JobRun run, String why) {
+        active.remove(run.jobId());
+        jobs.release(run.jobId(), run.job().worker());
+        metrics.jobReleased();
+        LOG.info("Job {} handed back to the queue {}{}", run.jobId(), why,
+                run.stage() == null ? "" : " (in " + run.stage().label() + ", which restarts)");
+        MDC.remove("stage");
+        MDC.remove("job_id");
+    }
+
     static ErrorType errorType(Exception cause) {
         if (cause instanceof JobFailure failure) {
             return failure.type();
@@ -149,7 +163,7 @@ public class JobRunner {
         if (cause instanceof SdkException) {
             return ErrorType.STORAGE_ERROR;
         }
-        if (cause instanceof DataAccessException) {
+        if (cause instanceof DataAccessException || cause instanceof TransactionException) {
             return ErrorType.DATABASE_ERROR;
         }
         return ErrorType.INTERNAL_ERROR;

@@ -53,6 +53,7 @@ public final class RunningService implements AutoCloseable {
         s.put("e2e3d.queue.poll-ms", "300");
         s.put("e2e3d.ingest.quiet-seconds", "3");
         s.put("e2e3d.health.cron", "0/2 * * * * ?");
+        s.put("e2e3d.storage.measure-seconds", "2");
         s.put("e2e3d.routes", "file:routes/*.yaml");
         s.putAll(database.settings());
         return s;
