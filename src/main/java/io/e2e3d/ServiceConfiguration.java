@@ -124,7 +124,7 @@ public class ServiceConfiguration implements CamelConfiguration {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     runner.releaseAll();
                 } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    HttpErrorBodies.install(context);
+                    HttpErrorBodies.install(context, settings.httpPort());
                 }
             }
         });

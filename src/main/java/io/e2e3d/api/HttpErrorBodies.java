@@ -1,6 +1,9 @@
 package io.e2e3d.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -9,25 +12,50 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /**
  * JSON bodies for the errors Vert.x answers before any route runs: a body over the size limit (413), a path
  * no route serves (404), a method a path does not take (405). Vert.x's own answers are bare text or HTML.
+ * Camel exposes only its sub-router, whose error handlers Vert.x never calls, so failures get a failure
+ * handler and unmatched requests a last route.
  */
 public final class HttpErrorBodies {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Integer, String> MESSAGES = Map.of(
-            413, "the request body is larger than the limit (E2E3D_MAX_UPLOAD_BYTES)",
-            404, "no such resource",
-            405, "method not allowed on this resource");
 
     private HttpErrorBodies() {
     }
 
     /** Installs the handlers on the platform-http router; call once the HTTP server has started. */
-    public static void install(CamelContext context) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+    public static void install(CamelContext context, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
-            throw new IllegalStateException("no platform-http router: camel.server.enabled must be true");
+            throw new IllegalStateException("no platform-http router on port " + port + ": camel.server.enabled must be true");
         }
-        MESSAGES.forEach((status, message) -> router.errorHandler(status, ctx -> answer(ctx, status, message)));
+        router.route().failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                answer(ctx, 413, "the request body is larger than the limit (E2E3D_MAX_UPLOAD_BYTES)");
+            } else {
+                ctx.next();
+            }
+        });
+        router.route().last().handler(ctx -> {
+            if (otherMethodServes(router, ctx)) {
+                answer(ctx, 405, ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
+            } else {
+                answer(ctx, 404, "no such resource: " + ctx.normalizedPath());
+            }
+        });
+    }
+
+    private static boolean otherMethodServes(Router router, RoutingContext ctx) {
+        for (Route route : router.getRoutes()) {
+            String path = route.getPath();
+            if (path == null || route.methods() == null || route.methods().contains(ctx.request().method())) {
+                continue;
+            }
+            String pattern = path.replaceAll(":[^/]+", "[^/]+").replaceAll("\\*$", ".*");
+            if (ctx.normalizedPath().matches(pattern)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void answer(RoutingContext ctx, int status, String message) {
@@ -36,7 +64,7 @@ public final class HttpErrorBodies {
         }
         try {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(io.vertx.core.buffer.Buffer.buffer(JSON.writeValueAsBytes(Map.of("error", message))));
+                    .end(Buffer.buffer(JSON.writeValueAsBytes(Map.of("error", message))));
         } catch (Exception e) {
             ctx.response().setStatusCode(status).end();
         }

@@ -36,6 +36,7 @@ final class JobView {
         m.put("finished_at", time(job.finishedAt()));
         m.put("duration_seconds", duration(job.startedAt(), job.finishedAt()));
         m.put("attempts", job.attempts());
+        m.put("worker", job.worker());
         m.put("registered_views", job.registeredViews());
         m.put("point_count", job.pointCount());
         m.put("mesh_face_count", job.meshFaceCount());

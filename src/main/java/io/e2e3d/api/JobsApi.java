@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.e2e3d.ingest.ImageSignature;
 import io.e2e3d.ingest.IngestLedger;
 import io.e2e3d.ingest.ObjectKind;
 import io.e2e3d.ingest.SeenObject;
@@ -143,7 +144,12 @@ public class JobsApi {
                 throw new ApiException(415, "'" + Keys.printable(name) + "' is not an image: accepted types are "
                         + String.join(", ", new TreeSet<>(ObjectKind.IMAGE_EXTENSIONS)));
             }
-            long size = ((CamelFileDataSource) handler.getDataSource()).getFile().length();
+            File file = ((CamelFileDataSource) handler.getDataSource()).getFile();
+            if (!ImageSignature.matches(file.toPath())) {
+                throw new ApiException(415, "'" + Keys.printable(name) + "' is not an image: its content is no JPEG, PNG,"
+                        + " TIFF or BMP, whatever its name says");
+            }
+            long size = file.length();
             if (size > ledger.maxImageBytes()) {
                 throw new ApiException(413, "'" + Keys.printable(name) + "' is " + size + " bytes; at most "
                         + ledger.maxImageBytes() + " per image (E2E3D_MAX_IMAGE_BYTES)");
@@ -151,7 +157,7 @@ public class JobsApi {
             if (byName.containsKey(name)) {
                 throw ApiException.badRequest("two files are named '" + Keys.printable(name) + "': file names must be unique");
             }
-            byName.put(name, ((CamelFileDataSource) handler.getDataSource()).getFile());
+            byName.put(name, file);
         }
         // Claim the folder first, so the bucket watcher attributes the uploaded objects to this job.
         reserve(jobId);
