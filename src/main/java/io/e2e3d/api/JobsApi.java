@@ -174,10 +174,14 @@ public class JobsApi {
 
     private void reserve(String jobId) {
         jobs.transactions().executeWithoutResult(tx -> {
-            if (jobs.find(jobId).isPresent() || ledger.reservedByApi(inputBucket, jobId)) {
+            if (jobs.find(jobId).isPresent()) {
                 throw ApiException.conflict("job '" + jobId + "' already exists");
             }
-            ledger.reserveForApi(inputBucket, jobId, jobId);
+            // a folder reserved without a job is an upload that failed midway (the store went down): its retry
+            // with the same job_id takes the folder over
+            if (!ledger.reservedByApi(inputBucket, jobId)) {
+                ledger.reserveForApi(inputBucket, jobId, jobId);
+            }
         });
     }
 

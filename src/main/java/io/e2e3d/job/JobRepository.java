@@ -141,9 +141,10 @@ public class JobRepository {
     }
 
     /** Ends a queued or running job; false when it had already ended. */
-    public boolean finish(String id, JobStatus status, ErrorType errorType, String message) {
+    public boolean finish(String id, String worker, JobStatus status, ErrorType errorType, String message) {
         return jdbc.update(SqlFiles.get("job-finish"), new MapSqlParameterSource()
                 .addValue("id", id)
+                .addValue("worker", worker)
                 .addValue("status", status.label())
                 .addValue("now", now())
                 .addValue("errorType", errorType == null ? null : errorType.label())

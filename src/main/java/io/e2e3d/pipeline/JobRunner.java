@@ -76,7 +76,7 @@ public class JobRunner {
         if (job.attempts() > maxAttempts) {
             String message = "claimed " + job.attempts() + " times without finishing (its worker stopped each time"
                     + (job.stage() == null ? "" : ", last in " + job.stage()) + "); at most " + maxAttempts + " attempts";
-            jobs.finish(job.id(), JobStatus.FAILED, ErrorType.TOO_MANY_ATTEMPTS, message);
+            jobs.finish(job.id(), workerId, JobStatus.FAILED, ErrorType.TOO_MANY_ATTEMPTS, message);
             metrics.stageError(job.stage() == null ? "none" : job.stage(), ErrorType.TOO_MANY_ATTEMPTS.label());
             metrics.jobStarted();
             metrics.jobEnded(JobStatus.FAILED.label(), Duration.ZERO, Duration.between(job.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
@@ -171,7 +171,7 @@ public class JobRunner {
 
     private void end(JobRun run, JobStatus status, ErrorType type, String message) {
         active.remove(run.jobId());
-        boolean ended = jobs.finish(run.jobId(), status, type, message);
+        boolean ended = jobs.finish(run.jobId(), run.job().worker(), status, type, message);
         Job job = run.job();
         Duration processing = Duration.ofNanos(System.nanoTime() - run.claimedAtNanos());
         Duration total = Duration.between(job.createdAt(), OffsetDateTime.now(ZoneOffset.UTC));

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.e2e3d.support.Database;
 import io.e2e3d.support.FaultProxy;
+import io.e2e3d.support.Multipart;
 import io.e2e3d.support.RunningService;
 import io.e2e3d.support.StandaloneS3;
 import io.e2e3d.support.TestImages;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,14 +63,24 @@ class ObjectStoreCutTest {
                 RunningService.await(Duration.ofSeconds(20), () -> minio(service).equals("unhealthy"),
                         "/api/health to report the object store down");
                 assertEquals(503, service.get("/observe/health/ready").statusCode(), "not ready while the store is cut off");
+                Multipart upload = new Multipart().field("job_id", "upload-during-cut");
+                for (int i = 0; i < 5; i++) {
+                    upload.file("photo" + i, "photo_" + i + ".jpg", "image/jpeg", TestImages.textured(120, 90, 900 + i, "jpg"));
+                }
+                HttpResponse<String> refused = service.post("/api/jobs", upload.contentType(), upload.bytes());
+                assertEquals(503, refused.statusCode(), "an upload the store cannot take is refused: " + refused.body());
                 uploader.join(120_000);
                 for (int d = 0; d < DATASETS; d++) {
                     int dataset = d;
                     s3.client().putObject(b -> b.bucket("input").key("cut-" + dataset + "/_READY"), RequestBody.empty());
                 }
                 Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis() - (System.nanoTime() - cutAt) / 1_000_000));
-                assertEquals(0, service.getJson("/api/jobs").path("total").asInt(), "no dataset is complete while cut off");
+                assertEquals(0, jobs(service).size(), "no dataset is complete while cut off");
                 link.restore();
+
+                HttpResponse<String> retried = service.post("/api/jobs", upload.contentType(), upload.bytes());
+                assertEquals(201, retried.statusCode(), "the same upload, retried with its job_id, is taken: " + retried.body());
+                assertEquals(5, service.getJson("/api/jobs/upload-during-cut").path("image_count").asInt());
 
                 RunningService.await(Duration.ofSeconds(90), () -> jobs(service).size() == DATASETS,
                         "both datasets to become jobs after the link is back");
@@ -81,14 +95,21 @@ class ObjectStoreCutTest {
                 }
                 assertEquals(DATASETS * PER_DATASET, keys.size(), "every uploaded object is in exactly one job");
                 Thread.sleep(3_000);
-                assertEquals(DATASETS, service.getJson("/api/jobs").path("total").asInt(), "no further job appears");
+                assertEquals(DATASETS + 1, service.getJson("/api/jobs").path("total").asInt(), "no further job appears");
             }
         }
     }
 
-    private static JsonNode jobs(RunningService service) {
+    /** The jobs made from the dropped datasets (not the upload's). */
+    private static List<JsonNode> jobs(RunningService service) {
         try {
-            return service.getJson("/api/jobs").path("jobs");
+            List<JsonNode> dropped = new ArrayList<>();
+            service.getJson("/api/jobs").path("jobs").forEach(job -> {
+                if (job.path("prefix").asText().startsWith("cut-")) {
+                    dropped.add(job);
+                }
+            });
+            return dropped;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
