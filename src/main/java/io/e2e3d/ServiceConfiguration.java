@@ -19,11 +19,17 @@ import io.e2e3d.metrics.StepTimers;
 import io.e2e3d.metrics.StorageUsage;
 import io.e2e3d.pipeline.JobRunner;
 import io.e2e3d.pipeline.Preprocessor;
+import io.e2e3d.pipeline.ResultFiles;
 import io.e2e3d.pipeline.ResultPublisher;
 import io.e2e3d.pipeline.StageRunner;
 import io.e2e3d.storage.EmbeddedObjectStore;
 import io.e2e3d.storage.ObjectStore;
 import io.e2e3d.tracing.Tracing;
+import io.e2e3d.webhook.WebhookDeliveries;
+import io.e2e3d.webhook.WebhookOutbox;
+import io.e2e3d.webhook.WebhookPayload;
+import io.e2e3d.webhook.WebhookSender;
+import io.e2e3d.webhook.WebhookSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
@@ -138,6 +144,10 @@ public class ServiceConfiguration implements CamelConfiguration {
         for (Component component : Component.values()) {
             health.register(new ComponentHealthCheck(component, checks));
         }
+
+        WebhookSettings webhookSettings = WebhookSettings.load(context.getPropertiesComponent());
+        registry.bind("webhookDeliveries", new WebhookDeliveries(new WebhookOutbox(dataSource),
+                new WebhookPayload(jobs, new ResultFiles(store)), new WebhookSender(webhookSettings), webhookSettings, metrics));
 
         registry.bind("jobsApi", new JobsApi(jobs, ledger, store, metrics, settings.inputBucket(), settings.outputBucket(),
                 settings.defaultEngine(), settings.maxImagesPerJob()));
