@@ -3,6 +3,7 @@ package io.e2e3d;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.e2e3d.api.HealthApi;
+import io.e2e3d.api.IngestEventsApi;
 import io.e2e3d.api.JobsApi;
 import io.e2e3d.engine.Engines;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
@@ -11,7 +12,9 @@ import io.e2e3d.health.Component;
 import io.e2e3d.health.ComponentChecks;
 import io.e2e3d.health.ComponentHealthCheck;
 import io.e2e3d.ingest.BucketWatcher;
+import io.e2e3d.ingest.EventIngest;
 import io.e2e3d.ingest.IngestLedger;
+import io.e2e3d.ingest.SqsQueue;
 import io.e2e3d.job.JobRepository;
 import io.e2e3d.metrics.FlowMetrics;
 import io.e2e3d.metrics.MetricsServer;
@@ -57,6 +60,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The composition root: reads the settings, starts the embedded object store and database when no
@@ -107,7 +111,29 @@ public class ServiceConfiguration implements CamelConfiguration {
         IngestLedger ledger = new IngestLedger(jobs, store, metrics, settings.defaultEngine(), settings.outputBucket(),
                 settings.maxImageBytes());
         registry.bind("ingestLedger", ledger);
-        registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket()));
+        boolean listBucket = context.getPropertiesComponent().resolveProperty("e2e3d.ingest.list-bucket")
+                .map(v -> Boolean.parseBoolean(v.trim())).orElse(true);
+        registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket(), listBucket));
+        EventIngest eventIngest = new EventIngest(ledger, store, metrics, settings.inputBucket());
+        registry.bind("eventIngest", eventIngest);
+        registry.bind("ingestEventsApi", new IngestEventsApi(eventIngest));
+        String queueUrl = context.getPropertiesComponent().resolveProperty("e2e3d.sqs.queue-url").orElse("").trim();
+        if (!queueUrl.isEmpty()) {
+            SqsQueue queue = SqsQueue.of(queueUrl);
+            SqsClient sqs = queue.client(settings.s3Region(), StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey())));
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    sqs.close();
+                }
+            }, true, false);
+            registry.bind("sqsQueue", queue);
+            registry.bind("sqsClient", sqs);
+        }
+        LOG.info("Ingest: {}{}", listBucket ? "listing s3://" + settings.inputBucket() + " every poll" : "no bucket listing",
+                (queueUrl.isEmpty() ? "" : ", S3 events from SQS queue " + SqsQueue.of(queueUrl).name())
+                        + ", S3 events at POST /api/ingest/events");
 
         String colmapBinary = context.getPropertiesComponent().resolveProperty("e2e3d.colmap.bin").orElse("").trim();
         Engines engines = new Engines(new BoofcvEngine(), new ColmapEngine(ColmapEngine.Settings.defaults()

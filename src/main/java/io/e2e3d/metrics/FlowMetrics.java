@@ -50,6 +50,11 @@ public class FlowMetrics {
         for (String outcome : new String[] {"delivered", "retry", "failed"}) {
             webhookDeliveries(outcome);
         }
+        for (String source : new String[] {"webhook", "sqs"}) {
+            for (String outcome : new String[] {"recorded", "duplicate", "ignored"}) {
+                ingestEventCounter(source, outcome);
+            }
+        }
         Gauge.builder("e2e3d.webhook.outbox.pending", webhooksPending, AtomicLong::get)
                 .description("Webhook deliveries neither delivered nor given up yet (all instances: the outbox is shared)")
                 .register(registry);
@@ -150,6 +155,16 @@ public class FlowMetrics {
     private Counter webhookDeliveries(String outcome) {
         return Counter.builder("e2e3d.webhook.deliveries").description("Webhook delivery attempts by outcome")
                 .tag("outcome", outcome).register(registry);
+    }
+
+    /** S3 event records by source (webhook, sqs) and outcome (recorded, duplicate, ignored). */
+    public void ingestEvents(String source, String outcome, int records) {
+        ingestEventCounter(source, outcome).increment(records);
+    }
+
+    private Counter ingestEventCounter(String source, String outcome) {
+        return Counter.builder("e2e3d.ingest.events").description("S3 event notification records by source and outcome")
+                .tags("source", source, "outcome", outcome).register(registry);
     }
 
     public void healthCheck(String component, boolean healthy) {
