@@ -2,6 +2,7 @@ package io.e2e3d.api;
 
 import io.e2e3d.ingest.EventIngest;
 import io.e2e3d.ingest.S3EventNotification;
+import java.util.Locale;
 import org.apache.camel.Exchange;
 
 /**
@@ -21,6 +22,11 @@ public class IngestEventsApi {
     }
 
     public Object receive(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
+        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+            // the HTTP server has already taken such a body apart as form fields
+            throw new ApiException(415, "send the event notification as application/json");
+        }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body != null && body.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "an event notification is at most " + MAX_BODY_BYTES + " bytes");

@@ -32,7 +32,9 @@ public class SqsEventRoutes extends RouteBuilder {
                         + " it stays in the queue and comes back after its visibility timeout").id("sqs-log-error");
 
         fromF("aws2-sqs://%s?amazonSQSClient=#sqsClient&queueUrl=RAW(%s)&autoCreateQueue=false&deleteAfterRead=true"
-                + "&waitTimeSeconds={{e2e3d.sqs.wait-seconds}}&maxMessagesPerPoll=10", queue.name(), queue.url())
+                + "&waitTimeSeconds={{e2e3d.sqs.wait-seconds}}&maxMessagesPerPoll=10"
+                // while the queue cannot be reached: after 3 failed polls, poll every 30 s instead of every second
+                + "&delay=1000&backoffErrorThreshold=3&backoffMultiplier=30", queue.name(), queue.url())
                 .routeId("ingest-sqs")
                 .process(e -> record(ingest, e)).id("record-s3-events");
     }

@@ -163,6 +163,10 @@ abstract class IngestEventsTests {
             assertTrue(RunningService.json(answer).path("error").asText().contains("API key"), answer.body());
         }
         assertEquals(0, ledgerRows("auth-set/img.png"));
+        // MinIO probes its target with a HEAD request and counts any answer as "online"
+        HttpResponse<Void> probe = HTTP.send(HttpRequest.newBuilder(URI.create(service.url("/api/ingest/events")))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertTrue(probe.statusCode() < 500, "HEAD answered " + probe.statusCode());
     }
 
     @Test
@@ -173,6 +177,10 @@ abstract class IngestEventsTests {
             assertEquals(400, answer.statusCode(), body + " -> " + answer.body());
             assertTrue(RunningService.json(answer).has("error"), answer.body());
         }
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(service.url("/api/ingest/events")))
+                .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"Records\": []}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), form.body());
         HttpResponse<String> empty = postEvent("{\"Records\": []}", API_KEY);
         assertEquals(200, empty.statusCode(), empty.body());
     }
