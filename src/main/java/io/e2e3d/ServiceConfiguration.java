@@ -118,8 +118,10 @@ public class ServiceConfiguration implements CamelConfiguration {
         registry.bind("eventIngest", eventIngest);
         registry.bind("ingestEventsApi", new IngestEventsApi(eventIngest));
         String queueUrl = context.getPropertiesComponent().resolveProperty("e2e3d.sqs.queue-url").orElse("").trim();
+        String eventSources = "S3 events at POST /api/ingest/events";
         if (!queueUrl.isEmpty()) {
             SqsQueue queue = SqsQueue.of(queueUrl);
+            eventSources += " and from SQS queue " + queue.name();
             SqsClient sqs = queue.client(settings.s3Region(), StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey())));
             context.addService(new ServiceSupport() {
@@ -131,9 +133,8 @@ public class ServiceConfiguration implements CamelConfiguration {
             registry.bind("sqsQueue", queue);
             registry.bind("sqsClient", sqs);
         }
-        LOG.info("Ingest: {}{}", listBucket ? "listing s3://" + settings.inputBucket() + " every poll" : "no bucket listing",
-                (queueUrl.isEmpty() ? "" : ", S3 events from SQS queue " + SqsQueue.of(queueUrl).name())
-                        + ", S3 events at POST /api/ingest/events");
+        LOG.info("Ingest: {}, {}", listBucket ? "listing s3://" + settings.inputBucket() + " every poll" : "no bucket listing",
+                eventSources);
 
         String colmapBinary = context.getPropertiesComponent().resolveProperty("e2e3d.colmap.bin").orElse("").trim();
         Engines engines = new Engines(new BoofcvEngine(), new ColmapEngine(ColmapEngine.Settings.defaults()
