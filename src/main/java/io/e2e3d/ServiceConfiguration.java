@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.e2e3d.api.HealthApi;
 import io.e2e3d.api.HttpErrorBodies;
+import io.e2e3d.api.IngestEventsApi;
 import io.e2e3d.api.JobsApi;
 import io.e2e3d.engine.Engines;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
@@ -12,7 +13,9 @@ import io.e2e3d.health.Component;
 import io.e2e3d.health.ComponentChecks;
 import io.e2e3d.health.ComponentHealthCheck;
 import io.e2e3d.ingest.BucketWatcher;
+import io.e2e3d.ingest.EventIngest;
 import io.e2e3d.ingest.IngestLedger;
+import io.e2e3d.ingest.SqsQueue;
 import io.e2e3d.job.JobRepository;
 import io.e2e3d.metrics.FlowMetrics;
 import io.e2e3d.metrics.MetricsServer;
@@ -20,11 +23,17 @@ import io.e2e3d.metrics.StepTimers;
 import io.e2e3d.metrics.StorageUsage;
 import io.e2e3d.pipeline.JobRunner;
 import io.e2e3d.pipeline.Preprocessor;
+import io.e2e3d.pipeline.ResultFiles;
 import io.e2e3d.pipeline.ResultPublisher;
 import io.e2e3d.pipeline.StageRunner;
 import io.e2e3d.storage.EmbeddedObjectStore;
 import io.e2e3d.storage.ObjectStore;
 import io.e2e3d.tracing.Tracing;
+import io.e2e3d.webhook.WebhookDeliveries;
+import io.e2e3d.webhook.WebhookOutbox;
+import io.e2e3d.webhook.WebhookPayload;
+import io.e2e3d.webhook.WebhookSender;
+import io.e2e3d.webhook.WebhookSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
@@ -52,6 +61,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The composition root: reads the settings, starts the embedded object store and database when no
@@ -102,7 +112,30 @@ public class ServiceConfiguration implements CamelConfiguration {
         IngestLedger ledger = new IngestLedger(jobs, store, metrics, settings.defaultEngine(), settings.outputBucket(),
                 settings.maxImageBytes());
         registry.bind("ingestLedger", ledger);
-        registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket()));
+        boolean listBucket = context.getPropertiesComponent().resolveProperty("e2e3d.ingest.list-bucket")
+                .map(v -> Boolean.parseBoolean(v.trim())).orElse(true);
+        registry.bind("bucketWatcher", new BucketWatcher(store, ledger, settings.inputBucket(), listBucket));
+        EventIngest eventIngest = new EventIngest(ledger, store, metrics, settings.inputBucket());
+        registry.bind("eventIngest", eventIngest);
+        registry.bind("ingestEventsApi", new IngestEventsApi(eventIngest));
+        String queueUrl = context.getPropertiesComponent().resolveProperty("e2e3d.sqs.queue-url").orElse("").trim();
+        String eventSources = "S3 events at POST /api/ingest/events";
+        if (!queueUrl.isEmpty()) {
+            SqsQueue queue = SqsQueue.of(queueUrl);
+            eventSources += " and from SQS queue " + queue.name();
+            SqsClient sqs = queue.client(settings.s3Region(), StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.s3AccessKey(), settings.s3SecretKey())));
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    sqs.close();
+                }
+            }, true, false);
+            registry.bind("sqsQueue", queue);
+            registry.bind("sqsClient", sqs);
+        }
+        LOG.info("Ingest: {}, {}", listBucket ? "listing s3://" + settings.inputBucket() + " every poll" : "no bucket listing",
+                eventSources);
 
         String colmapBinary = context.getPropertiesComponent().resolveProperty("e2e3d.colmap.bin").orElse("").trim();
         Engines engines = new Engines(new BoofcvEngine(), new ColmapEngine(ColmapEngine.Settings.defaults()
@@ -142,6 +175,10 @@ public class ServiceConfiguration implements CamelConfiguration {
         for (Component component : Component.values()) {
             health.register(new ComponentHealthCheck(component, checks));
         }
+
+        WebhookSettings webhookSettings = WebhookSettings.load(context.getPropertiesComponent());
+        registry.bind("webhookDeliveries", new WebhookDeliveries(new WebhookOutbox(dataSource),
+                new WebhookPayload(jobs, new ResultFiles(store)), new WebhookSender(webhookSettings), webhookSettings, metrics));
 
         registry.bind("jobsApi", new JobsApi(jobs, ledger, store, metrics, settings.inputBucket(), settings.outputBucket(),
                 settings.defaultEngine(), settings.maxImagesPerJob()));

@@ -25,6 +25,7 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         JobsApi jobs = getContext().getRegistry().findSingleByType(JobsApi.class);
         HealthApi health = getContext().getRegistry().findSingleByType(HealthApi.class);
+        IngestEventsApi events = getContext().getRegistry().findSingleByType(IngestEventsApi.class);
         FlowMetrics metrics = getContext().getRegistry().findSingleByType(FlowMetrics.class);
         ApiKeyCheck apiKey = new ApiKeyCheck(getContext().getRegistry().lookupByNameAndType("apiKey", String.class));
 
@@ -40,6 +41,8 @@ public class ApiRoutes extends RouteBuilder {
                 .post("/{id}/cancel").id("rest-jobs-cancel").to("direct:api-jobs-cancel")
                 .get("/{id}/results").id("rest-jobs-results").to("direct:api-jobs-results");
         rest("/health").get().id("rest-health").to("direct:api-health");
+        rest("/ingest").description("S3 event notifications (MinIO webhook target)")
+                .post("/events").id("rest-ingest-events").to("direct:api-ingest-events");
 
         api(metrics, "api-jobs-create", "POST", "/api/jobs", e -> {
             apiKey.check(e);
@@ -53,6 +56,10 @@ public class ApiRoutes extends RouteBuilder {
         });
         api(metrics, "api-jobs-results", "GET", "/api/jobs/{id}/results", jobs::results);
         api(metrics, "api-health", "GET", "/api/health", health::health);
+        api(metrics, "api-ingest-events", "POST", "/api/ingest/events", e -> {
+            apiKey.check(e);
+            return events.receive(e);
+        });
     }
 
     private interface Handler {

@@ -16,6 +16,7 @@ import io.e2e3d.job.JobRepository;
 import io.e2e3d.job.JobStatus;
 import io.e2e3d.job.NewJob;
 import io.e2e3d.metrics.FlowMetrics;
+import io.e2e3d.pipeline.ResultFiles;
 import io.e2e3d.storage.ObjectStore;
 import java.io.File;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public class JobsApi {
     private final String outputBucket;
     private final String defaultEngine;
     private final int maxImagesPerJob;
+    private final ResultFiles resultFiles;
 
     public JobsApi(JobRepository jobs, IngestLedger ledger, ObjectStore store, FlowMetrics metrics, String inputBucket,
             String outputBucket, String defaultEngine, int maxImagesPerJob) {
@@ -65,6 +67,7 @@ public class JobsApi {
         this.outputBucket = outputBucket;
         this.defaultEngine = defaultEngine;
         this.maxImagesPerJob = maxImagesPerJob;
+        this.resultFiles = new ResultFiles(store);
     }
 
     /** POST /api/jobs: JSON {prefix, ...} for images already in S3, or multipart/form-data with the images. */
@@ -247,19 +250,7 @@ public class JobsApi {
         if (job.status() != JobStatus.COMPLETED) {
             throw ApiException.conflict("job '" + job.id() + "' is " + job.status().label() + "; only a completed job has results");
         }
-        List<Map<String, Object>> files = new ArrayList<>();
-        store.forEachPage(job.resultBucket(), job.resultPrefix(), page -> {
-            for (S3Object o : page) {
-                String name = o.key().substring(job.resultPrefix().length());
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("name", name);
-                f.put("type", name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "file");
-                f.put("size", o.size());
-                f.put("url", store.presignGet(job.resultBucket(), o.key()).toString());
-                files.add(f);
-            }
-        });
-        return files;
+        return resultFiles.of(job);
     }
 
     private Job existing(Exchange exchange) {

@@ -15,14 +15,20 @@ public class BucketWatcher {
     private final ObjectStore store;
     private final IngestLedger ledger;
     private final String bucket;
+    private final boolean listing;
 
-    public BucketWatcher(ObjectStore store, IngestLedger ledger, String bucket) {
+    /** @param listing false when objects arrive only through S3 event notifications (a bucket too large to list) */
+    public BucketWatcher(ObjectStore store, IngestLedger ledger, String bucket, boolean listing) {
         this.store = store;
         this.ledger = ledger;
         this.bucket = bucket;
+        this.listing = listing;
     }
 
     public List<SeenObject> unseenObjects() {
+        if (!listing) {
+            return List.of();
+        }
         List<SeenObject> fresh = new ArrayList<>();
         store.forEachPage(bucket, null, page -> fresh.addAll(ledger.unseen(bucket, page)));
         return fresh;

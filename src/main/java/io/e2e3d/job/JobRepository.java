@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -140,15 +141,32 @@ public class JobRepository {
                 "progress", Math.max(0, Math.min(100, progress)), "now", now()));
     }
 
-    /** Ends a queued or running job; false when it had already ended. */
+    /**
+     * Ends the running job held by {@code worker}; false when it had already ended or another worker holds it.
+     * Its webhook delivery, when it has a notify_url, is queued in the same transaction.
+     */
     public boolean finish(String id, String worker, JobStatus status, ErrorType errorType, String message) {
-        return jdbc.update(SqlFiles.get("job-finish"), new MapSqlParameterSource()
-                .addValue("id", id)
-                .addValue("worker", worker)
-                .addValue("status", status.label())
-                .addValue("now", now())
-                .addValue("errorType", errorType == null ? null : errorType.label())
-                .addValue("errorMessage", message == null ? null : truncate(message, 2000))) == 1;
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            boolean ended = jdbc.update(SqlFiles.get("job-finish"), new MapSqlParameterSource()
+                    .addValue("id", id)
+                    .addValue("worker", worker)
+                    .addValue("status", status.label())
+                    .addValue("now", now())
+                    .addValue("errorType", errorType == null ? null : errorType.label())
+                    .addValue("errorMessage", message == null ? null : truncate(message, 2000))) == 1;
+            if (ended) {
+                enqueueWebhook(id);
+            }
+            return ended;
+        }));
+    }
+
+    /**
+     * Every path that ends a job calls this in the transaction of its status change (the outbox pattern):
+     * the delivery row exists exactly when the ending was committed.
+     */
+    private void enqueueWebhook(String jobId) {
+        jdbc.update(SqlFiles.get("webhook-enqueue"), Map.of("deliveryId", UUID.randomUUID().toString(), "jobId", jobId));
     }
 
     /** Puts a running job back in the queue (this instance is stopping); false when it is no longer ours. */
@@ -164,6 +182,7 @@ public class JobRepository {
     public CancelOutcome cancel(String id) {
         return tx.execute(status -> {
             if (jdbc.update(SqlFiles.get("job-cancel-queued"), Map.of("id", id, "now", now())) == 1) {
+                enqueueWebhook(id);
                 return CancelOutcome.CANCELED;
             }
             if (jdbc.update(SqlFiles.get("job-cancel-running"), Map.of("id", id)) == 1) {

@@ -31,6 +31,7 @@ public class FlowMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong activeJobs = new AtomicLong();
+    private final AtomicLong webhooksPending = new AtomicLong();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     public FlowMetrics(MeterRegistry registry) {
@@ -46,6 +47,17 @@ public class FlowMetrics {
             pointCloudSize(type.label());
             meshFaceCount(type.label());
         }
+        for (String outcome : new String[] {"delivered", "retry", "failed"}) {
+            webhookDeliveries(outcome);
+        }
+        for (String source : new String[] {"webhook", "sqs"}) {
+            for (String outcome : new String[] {"recorded", "duplicate", "ignored"}) {
+                ingestEventCounter(source, outcome);
+            }
+        }
+        Gauge.builder("e2e3d.webhook.outbox.pending", webhooksPending, AtomicLong::get)
+                .description("Webhook deliveries neither delivered nor given up yet (all instances: the outbox is shared)")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -129,6 +141,30 @@ public class FlowMetrics {
 
     public void ingestedObject(String result) {
         registry.counter("e2e3d.ingest.objects", "result", result).increment();
+    }
+
+    /** One webhook attempt's outcome: delivered, retry (failed, tried again later) or failed (given up). */
+    public void webhookDelivery(String outcome) {
+        webhookDeliveries(outcome).increment();
+    }
+
+    public void webhookPending(long rows) {
+        webhooksPending.set(rows);
+    }
+
+    private Counter webhookDeliveries(String outcome) {
+        return Counter.builder("e2e3d.webhook.deliveries").description("Webhook delivery attempts by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** S3 event records by source (webhook, sqs) and outcome (recorded, duplicate, ignored). */
+    public void ingestEvents(String source, String outcome, int records) {
+        ingestEventCounter(source, outcome).increment(records);
+    }
+
+    private Counter ingestEventCounter(String source, String outcome) {
+        return Counter.builder("e2e3d.ingest.events").description("S3 event notification records by source and outcome")
+                .tags("source", source, "outcome", outcome).register(registry);
     }
 
     public void healthCheck(String component, boolean healthy) {

@@ -13,7 +13,9 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -91,6 +93,19 @@ public class ObjectStore {
             }
             return readAtMost(in, maxBytes);
         }
+    }
+
+    /** The object's ETag (without quotes) and size, or null when there is no such object. */
+    public ObjectVersion head(String bucket, String key) {
+        try {
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return new ObjectVersion(unquote(head.eTag()), head.contentLength() == null ? 0 : head.contentLength());
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
+    public record ObjectVersion(String etag, long size) {
     }
 
     /** Uploads a file and returns its ETag, without quotes. */

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM webhook_outbox WHERE status = 'pending'
