@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.e2e3d.api.HealthApi;
 import io.e2e3d.api.JobsApi;
+import io.e2e3d.console.ConsoleAssets;
+import io.e2e3d.console.ConsoleSettings;
 import io.e2e3d.engine.Engines;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
 import io.e2e3d.engine.colmap.ColmapEngine;
@@ -143,6 +145,8 @@ public class ServiceConfiguration implements CamelConfiguration {
                 settings.defaultEngine(), settings.maxImagesPerJob()));
         registry.bind("apiKey", settings.apiKey());
         registry.bind("healthApi", new HealthApi(checks));
+        registry.bind("consoleSettings", ConsoleSettings.load(context, !settings.apiKey().isBlank()));
+        ConsoleAssets.mount(context, settings.httpPort());
         LOG.info("E2E3D Flow instance {}: object store {}, database {}, {} worker(s), engine {}", instanceId,
                 settings.embeddedObjectStore() ? "embedded" : settings.s3Endpoint(),
                 settings.embeddedDatabase() ? "embedded H2 under " + settings.dataDir().resolve("db") : "external",

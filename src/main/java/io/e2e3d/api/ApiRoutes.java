@@ -1,6 +1,7 @@
 package io.e2e3d.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.e2e3d.console.ConsoleSettings;
 import io.e2e3d.metrics.FlowMetrics;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -20,6 +21,7 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         JobsApi jobs = getContext().getRegistry().findSingleByType(JobsApi.class);
         HealthApi health = getContext().getRegistry().findSingleByType(HealthApi.class);
+        ConsoleSettings console = getContext().getRegistry().findSingleByType(ConsoleSettings.class);
         FlowMetrics metrics = getContext().getRegistry().findSingleByType(FlowMetrics.class);
         ApiKeyCheck apiKey = new ApiKeyCheck(getContext().getRegistry().lookupByNameAndType("apiKey", String.class));
 
@@ -41,6 +43,7 @@ public class ApiRoutes extends RouteBuilder {
                 .post("/{id}/cancel").id("rest-jobs-cancel").to("direct:api-jobs-cancel")
                 .get("/{id}/results").id("rest-jobs-results").to("direct:api-jobs-results");
         rest("/health").get().id("rest-health").to("direct:api-health");
+        rest("/console").get().id("rest-console").to("direct:api-console");
 
         api(metrics, "api-jobs-create", "POST", "/api/jobs", e -> {
             apiKey.check(e);
@@ -54,6 +57,7 @@ public class ApiRoutes extends RouteBuilder {
         });
         api(metrics, "api-jobs-results", "GET", "/api/jobs/{id}/results", jobs::results);
         api(metrics, "api-health", "GET", "/api/health", health::health);
+        api(metrics, "api-console", "GET", "/api/console", console::describe);
     }
 
     private interface Handler {
