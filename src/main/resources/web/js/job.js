@@ -22,8 +22,8 @@ export function createJobPage() {
     const id = jobId;
     $('job-cancel').disabled = true;
     try {
-      await postJson(`api/jobs/${id}/cancel`);
-      say('Cancel requested: a queued job ends at once, a running one at its next step.');
+      const job = await postJson(`api/jobs/${id}/cancel`);
+      say(job.status === 'canceled' ? '' : 'Cancel requested: the job stops at its next step.');
       announce(`Cancel requested for job ${id}`);
     } catch (error) {
       say(`Could not cancel: ${error.message}`, 'error');
