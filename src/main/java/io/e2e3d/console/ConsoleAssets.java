@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the console's files from the classpath folder {@code web/} (inside the jar) on the platform-http
@@ -26,6 +28,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 public final class ConsoleAssets {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleAssets.class);
     private static final String ROOT = "web";
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final Map<String, String> TYPES = Map.of(
@@ -65,6 +68,7 @@ public final class ConsoleAssets {
                 }
                 // the highest order: the API, /observe and every other route are matched first
                 router.route().order(Integer.MAX_VALUE).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(assets::handle);
+                LOG.info("Web console at http://localhost:{}/", httpPort);
             }
         });
     }
