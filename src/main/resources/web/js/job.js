@@ -88,6 +88,7 @@ export function createJobPage() {
       ['Images', job.image_count], ['Source', `s3://${job.bucket}/${job.prefix}`],
       ['Created', time(job.created_at)], ['Started', time(job.started_at)], ['Finished', time(job.finished_at)],
       ['Duration', duration(job.duration_seconds)], ['Attempts', job.attempts],
+      ['Reason', job.error_type ? null : job.error_message], // e.g. why a job was canceled
       ['Registered views', job.registered_views], ['Dense points', job.point_count], ['Mesh faces', job.mesh_face_count],
     ];
     $('job-facts').replaceChildren(...facts.filter(([, v]) => v !== null && v !== undefined && v !== '')

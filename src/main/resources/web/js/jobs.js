@@ -91,7 +91,8 @@ function fill(row, job) {
   progress.querySelector('.percent').textContent = ` ${job.progress} %`;
   cell('images').textContent = String(job.image_count ?? '');
   cell('created').textContent = time(job.created_at);
+  row.dataset.status = job.status;
   const problem = cell('problem');
-  problem.textContent = job.error_message ? `${job.error_type}: ${job.error_message}` : '';
+  problem.textContent = [job.error_type, job.error_message].filter(Boolean).join(': ');
   problem.title = problem.textContent;
 }

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.e2e3d.support.Database;
 import io.e2e3d.support.RunningService;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +23,7 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The console against a service with an API key and no worker (so a job waits in the queue): the page asks for
  * the key before uploading, asks again when the key is refused, uploads once it is right, and the job it
- * created is canceled from its page with the same key.
+ * created is canceled from its page with the same key. A folder dropped on the page makes a job the same way.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleApiKeyTest {
@@ -92,5 +96,39 @@ class ConsoleApiKeyTest {
         filter.selectByValue("canceled");
         browser.await(Duration.ofSeconds(30), "the canceled job again", d -> browser.text(row).equals("⊘ Canceled"));
         browser.screenshot("console-list-filtered-canceled");
+
+        // a folder dropped on the drop zone goes through the same upload (the key is kept for the session)
+        filter.selectByValue("");
+        List<Path> dropped = new ArrayList<>(PhotoFolder.orbit("dropped", 5, 15));
+        dropped.add(Files.writeString(dropped.get(0).resolveSibling("Thumbs.db"), "not a photo"));
+        drop(dropped);
+        String message = browser.await(Duration.ofSeconds(60), "the dropped photos to create a job",
+                d -> browser.text("#upload-message").contains("created") ? browser.text("#upload-message") : null);
+        assertTrue(message.contains("with 5 photo(s)") && message.contains("1 file(s) that are not photos were left out"), message);
+        String droppedJob = browser.find("#upload-message a").getText();
+        assertTrue(!droppedJob.equals(jobId));
+        assertEquals(5, service.getJson("/api/jobs/" + droppedJob).path("image_count").asInt());
+        browser.await(Duration.ofSeconds(30), "the dropped job in the list",
+                d -> browser.text("tr[data-job-id='" + droppedJob + "'] td[data-field='status']").equals("○ Queued"));
+        browser.screenshot("console-list-after-drop");
+    }
+
+    /** What a browser does when files are dropped on the zone: dragover, then drop with the files. */
+    private void drop(List<Path> files) throws Exception {
+        List<Map<String, String>> payload = new ArrayList<>();
+        for (Path file : files) {
+            payload.add(Map.of("name", file.getFileName().toString(),
+                    "data", Base64.getEncoder().encodeToString(Files.readAllBytes(file))));
+        }
+        browser.driver.executeScript("""
+                const data = new DataTransfer();
+                for (const f of arguments[0]) {
+                  data.items.add(new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0))], f.name));
+                }
+                const zone = document.getElementById('drop-zone');
+                for (const type of ['dragenter', 'dragover', 'drop']) {
+                  zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+                }
+                """, payload);
     }
 }

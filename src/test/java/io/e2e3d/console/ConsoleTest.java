@@ -120,6 +120,10 @@ class ConsoleTest {
         assertTrue(downloads.containsAll(List.of("dense.ply", "mesh.ply", "report.json", "cameras.json")), downloads.toString());
         browser.find("#viewer-reset").click();
         browser.screenshot("console-job-page-mesh");
+        browser.driver.executeScript("document.getElementById('report-section').scrollIntoView()");
+        browser.screenshot("console-job-page-report");
+        browser.driver.executeScript("window.scrollTo(0, 0)");
+        browser.screenshot("console-job-page-top");
     }
 
     @Test
