@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.e2e3d.support.Database;
 import io.e2e3d.support.RunningService;
+import io.e2e3d.support.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -124,6 +125,37 @@ class ConsoleTest {
         browser.screenshot("console-job-page-report");
         browser.driver.executeScript("window.scrollTo(0, 0)");
         browser.screenshot("console-job-page-top");
+    }
+
+    @Test
+    void aJobOfBrokenPhotosShowsWhyItFailedAndWhichPhotosWereRejected() throws Exception {
+        Path folder = Files.createTempDirectory("e2e3d-broken");
+        List<Path> photos = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            photos.add(Files.write(folder.resolve("cut_" + i + ".jpg"), TestImages.truncatedJpeg()));
+        }
+        photos.add(Files.write(folder.resolve("thumbnail.png"), TestImages.textured(32, 24, 7, "png")));
+        browser.open(service.url("/"));
+        browser.await(Duration.ofSeconds(30), "the job list to load", d -> !browser.text("#jobs-summary").isEmpty());
+        browser.find("#upload-files").sendKeys(PhotoFolder.forFileInput(photos));
+        browser.await(Duration.ofMinutes(1), "the upload to create a job", d -> browser.text("#upload-message").contains("created"));
+        String jobId = browser.find("#upload-message a").getText();
+
+        // it may wait behind the other test's reconstruction
+        String row = "tr[data-job-id='" + jobId + "']";
+        browser.await(Duration.ofMinutes(12), "the job to fail", d -> browser.text(row + " td[data-field='status']").equals("✖ Failed"));
+        assertTrue(browser.text(row + " td[data-field='problem']").startsWith("too_few_images: "), browser.text(row));
+        browser.find(row + " th a").click();
+        browser.await(Duration.ofSeconds(30), "the failed job's page", d -> browser.text("#job-status").equals("✖ Failed"));
+        assertTrue(browser.text("#job-error").startsWith("too_few_images: "), browser.text("#job-error"));
+        browser.await(Duration.ofSeconds(30), "the rejected images", d -> browser.findAll("#images-rejected tr").size() == 6);
+        assertEquals("6 image(s): 0 accepted, 6 rejected.", browser.text("#images-summary"));
+        for (WebElement rejected : browser.findAll("#images-rejected tr")) {
+            assertTrue(rejected.findElements(org.openqa.selenium.By.tagName("td")).get(1).getText().length() > 5,
+                    "a reason for " + rejected.getText());
+        }
+        assertTrue(browser.find("#model-section").getAttribute("hidden") != null, "no model for a failed job");
+        browser.screenshot("console-job-failed");
     }
 
     @Test
