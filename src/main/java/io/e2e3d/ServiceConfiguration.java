@@ -6,6 +6,8 @@ import io.e2e3d.api.HealthApi;
 import io.e2e3d.api.HttpErrorBodies;
 import io.e2e3d.api.IngestEventsApi;
 import io.e2e3d.api.JobsApi;
+import io.e2e3d.console.ConsoleAssets;
+import io.e2e3d.console.ConsoleSettings;
 import io.e2e3d.engine.Engines;
 import io.e2e3d.engine.boofcv.BoofcvEngine;
 import io.e2e3d.engine.colmap.ColmapEngine;
@@ -184,6 +186,8 @@ public class ServiceConfiguration implements CamelConfiguration {
                 settings.defaultEngine(), settings.maxImagesPerJob()));
         registry.bind("apiKey", settings.apiKey());
         registry.bind("healthApi", new HealthApi(checks));
+        registry.bind("consoleSettings", ConsoleSettings.load(context, !settings.apiKey().isBlank()));
+        ConsoleAssets.mount(context, settings.httpPort());
         LOG.info("E2E3D Flow instance {}: object store {}, database {}, {} worker(s), engine {}", instanceId,
                 settings.embeddedObjectStore() ? "embedded" : settings.s3Endpoint(),
                 settings.embeddedDatabase() ? "embedded H2 under " + settings.dataDir().resolve("db") : "external",

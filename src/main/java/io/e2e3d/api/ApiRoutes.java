@@ -1,6 +1,7 @@
 package io.e2e3d.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.e2e3d.console.ConsoleSettings;
 import io.e2e3d.metrics.FlowMetrics;
 import java.sql.SQLException;
 import java.util.Map;
@@ -26,6 +27,7 @@ public class ApiRoutes extends RouteBuilder {
         JobsApi jobs = getContext().getRegistry().findSingleByType(JobsApi.class);
         HealthApi health = getContext().getRegistry().findSingleByType(HealthApi.class);
         IngestEventsApi events = getContext().getRegistry().findSingleByType(IngestEventsApi.class);
+        ConsoleSettings console = getContext().getRegistry().findSingleByType(ConsoleSettings.class);
         FlowMetrics metrics = getContext().getRegistry().findSingleByType(FlowMetrics.class);
         ApiKeyCheck apiKey = new ApiKeyCheck(getContext().getRegistry().lookupByNameAndType("apiKey", String.class));
 
@@ -43,6 +45,7 @@ public class ApiRoutes extends RouteBuilder {
         rest("/health").get().id("rest-health").to("direct:api-health");
         rest("/ingest").description("S3 event notifications (MinIO webhook target)")
                 .post("/events").id("rest-ingest-events").to("direct:api-ingest-events");
+        rest("/console").get().id("rest-console").to("direct:api-console");
 
         api(metrics, "api-jobs-create", "POST", "/api/jobs", e -> {
             apiKey.check(e);
@@ -60,6 +63,7 @@ public class ApiRoutes extends RouteBuilder {
             apiKey.check(e);
             return events.receive(e);
         });
+        api(metrics, "api-console", "GET", "/api/console", console::describe);
     }
 
     private interface Handler {

@@ -2,6 +2,7 @@ package io.e2e3d.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,7 +37,9 @@ public final class HttpErrorBodies {
             }
         });
         router.route().last().handler(ctx -> {
-            if (otherMethodServes(router, ctx)) {
+            if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+                ctx.next(); // the web console (ConsoleAssets) answers every other GET, with a JSON 404 when it has no such file
+            } else if (otherMethodServes(router, ctx)) {
                 answer(ctx, 405, ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
             } else {
                 answer(ctx, 404, "no such resource: " + ctx.normalizedPath());

@@ -3,6 +3,8 @@ package io.e2e3d.storage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.apache.camel.support.service.ServiceSupport;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -42,6 +44,7 @@ public class EmbeddedObjectStore extends ServiceSupport {
                 .blobStore(new FilesystemNio2BlobStore(root.toString()))
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .corsRules(downloadsFromAnyPage())
                 .build();
         proxy.start();
         while (!proxy.getState().equals("STARTED")) {
@@ -52,6 +55,15 @@ public class EmbeddedObjectStore extends ServiceSupport {
         }
         LOG.info("Embedded S3 (S3Proxy) at {} over {}; access key '{}' (set E2E3D_S3_ACCESS_KEY / E2E3D_S3_SECRET_KEY to change)",
                 endpoint, root, accessKey);
+    }
+
+    /**
+     * The console page (another origin: the service's HTTP port) downloads results with presigned URLs, so the
+     * store answers cross-origin GETs from any page; the signature in the URL is still what authorizes them.
+     */
+    private static CrossOriginResourceSharing downloadsFromAnyPage() {
+        return new CrossOriginResourceSharing(List.of("*"), List.of("GET", "HEAD"), List.of("*"),
+                List.of("Content-Length", "ETag"), "false");
     }
 
     @Override
