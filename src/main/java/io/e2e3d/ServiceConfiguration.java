@@ -225,7 +225,9 @@ public class ServiceConfiguration implements CamelConfiguration {
         S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
         S3Client client = S3Client.builder().endpointOverride(endpoint).region(Region.of(settings.s3Region()))
                 .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
-        S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint).region(Region.of(settings.s3Region()))
+        // presigned links carry their host: the one users reach, which inside a container network may differ
+        URI publicEndpoint = settings.s3PublicEndpoint().isBlank() ? endpoint : URI.create(settings.s3PublicEndpoint());
+        S3Presigner presigner = S3Presigner.builder().endpointOverride(publicEndpoint).region(Region.of(settings.s3Region()))
                 .credentialsProvider(credentials).serviceConfiguration(pathStyle).build();
         ObjectStore store = new ObjectStore(client, presigner, Duration.ofMinutes(settings.presignMinutes()),
                 settings.embeddedObjectStore());

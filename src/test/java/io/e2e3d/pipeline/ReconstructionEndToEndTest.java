@@ -48,7 +48,10 @@ class ReconstructionEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        service = RunningService.start(RunningService.testSettings(Files.createTempDirectory("e2e3d-recon"), Database.H2));
+        Map<String, String> settings = RunningService.testSettings(Files.createTempDirectory("e2e3d-recon"), Database.H2);
+        // links name the store as users reach it: here "localhost", where the service itself uses 127.0.0.1
+        settings.put("e2e3d.s3.public-endpoint", "http://localhost:" + settings.get("e2e3d.s3.embedded-port"));
+        service = RunningService.start(settings);
     }
 
     @AfterAll
@@ -97,6 +100,7 @@ class ReconstructionEndToEndTest {
         HttpClient http = HttpClient.newHttpClient();
         for (JsonNode file : service.getJson("/api/jobs/" + id + "/results")) {
             names.add(file.path("name").asText());
+            assertEquals("localhost", URI.create(file.path("url").asText()).getHost(), "links carry the public endpoint");
             HttpResponse<Path> download = http.send(HttpRequest.newBuilder(URI.create(file.path("url").asText())).build(),
                     HttpResponse.BodyHandlers.ofFile(out.resolve(file.path("name").asText())));
             assertEquals(200, download.statusCode(), "presigned link for " + file.path("name").asText());
