@@ -228,7 +228,7 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     // ================================================================== sparse reconstruction
 
-    private void sparse(StageContext ctx, Path dir) throws IOException {
+    private void sparse(StageContext ctx, Path dir) throws Exception {
         List<PreparedImage> images = ctx.images();
         int n = images.size();
         MatchStore matches = MatchStore.load(dir.resolve("matches.bin"));
@@ -261,7 +261,7 @@ public class BoofcvEngine implements ReconstructionEngine {
         sfm.buildTracks(matches);
         ctx.log("built " + sfm.trackCount() + " feature tracks");
         ctx.progress(0.1);
-        if (!sfm.initialise(matches)) {
+        if (!sfm.initialise(matches, ParallelTasks.threads(settings.threads()))) {
             throw new ReconstructionFailedException(String.format(Locale.ROOT,
                     "registered 0 of %d views: no pair of photos overlaps enough to start; take photos with more "
                             + "overlap, at most 10\u00b0 apart, of a textured subject", n));
@@ -370,15 +370,17 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     /** Colours each sparse point from the first view observing it, reading one image at a time. */
     private static void colourPoints(SparseModel m, IncrementalSfm sfm, List<PreparedImage> images) throws IOException {
+        // the points of each view in one pass, not one pass over all points per view
+        List<List<Integer>> pointsOf = new ArrayList<>();
+        for (int v = 0; v < m.viewCount; v++) pointsOf.add(new ArrayList<>());
+        for (int p = 0; p < m.pointCount(); p++) if (m.pointViews[p].length > 0) pointsOf.get(m.pointViews[p][0]).add(p);
         float[] rgb = new float[3];
         double[] c = new double[3];
         for (int v = 0; v < m.viewCount; v++) {
-            if (!m.registered[v]) continue;
-            Images img = null;
+            if (!m.registered[v] || pointsOf.get(v).isEmpty()) continue;
+            Images img = Images.load(images.get(v).file(), 1);
             PinholeView view = m.view(v);
-            for (int p = 0; p < m.pointCount(); p++) {
-                if (m.pointViews[p].length == 0 || m.pointViews[p][0] != v) continue;
-                if (img == null) img = Images.load(images.get(v).file(), 1);
+            for (int p : pointsOf.get(v)) {
                 view.toCamera(m.points[3 * p], m.points[3 * p + 1], m.points[3 * p + 2], c);
                 if (img.sample(view.f() * c[0] / c[2] + view.cx(), view.f() * c[1] / c[2] + view.cy(), rgb)) {
                     for (int k = 0; k < 3; k++) m.colors[3 * p + k] = (byte) Math.round(Math.max(0, Math.min(255, rgb[k])));

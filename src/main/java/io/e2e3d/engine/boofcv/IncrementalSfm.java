@@ -39,6 +39,14 @@ final class IncrementalSfm {
     static final double TRIANGULATION_MAX_PX = 4.0;
     static final double BA_OUTLIER_PX = 3.0;
     static final double MIN_ANGLE_DEG = 1.5;
+    /**
+     * While the model is small every registration is followed by a global bundle adjustment; beyond
+     * {@link #ALWAYS_ADJUST_UP_TO} views only when the model grew by this factor since the last one (global
+     * adjustments of 30 and more views took seconds each, and adjusting after every third view was most of the
+     * stage).
+     */
+    static final double GLOBAL_BA_GROWTH = 1.2;
+    static final int ALWAYS_ADJUST_UP_TO = 8;
 
     final int n;
     final double[] cx, cy;
@@ -59,10 +67,10 @@ final class IncrementalSfm {
     double[] pts;               // 3 per track
     boolean[] hasPoint;
     int registrations;
+    private int registrationsAtLastAdjustment;
 
     private final StageContext ctx;
     private final TriangulateNViewsMetric triN = FactoryMultiView.triangulateNViewMetric(ConfigTriangulation.GEOMETRIC());
-    private final Triangulate2ViewsMetric tri2 = FactoryMultiView.triangulate2ViewMetric(ConfigTriangulation.GEOMETRIC());
 
     IncrementalSfm(StageContext ctx, double[] cx, double[] cy, int[] camOf, double[] focal, boolean focalKnown,
                    float[][] fx, float[][] fy) {
@@ -210,44 +218,29 @@ final class IncrementalSfm {
 
     // ------------------------------------------------------------------ initialisation
 
-    boolean initialise(MatchStore matches) {
+    /** A candidate start pair: its relative motion, inlier count and median triangulation angle. */
+    private record StartCandidate(MatchStore.Pair pair, Se3_F64 motion, int inliers, double medianAngle) {
+    }
+
+    /** Picks the start pair among the 12 pairs with most matches, evaluated in parallel on {@code threads}. */
+    boolean initialise(MatchStore matches, int threads) throws Exception {
         List<MatchStore.Pair> cand = new ArrayList<>(matches.pairs);
         cand.sort(Comparator.comparingInt(MatchStore.Pair::size).reversed());
-        double bestScore = 0;
-        MatchStore.Pair best = null;
-        Se3_F64 bestMotion = null;
-        for (int k = 0; k < Math.min(12, cand.size()); k++) {
-            ctx.checkCanceled();
-            MatchStore.Pair p = cand.get(k);
-            ModelMatcherMultiview<Se3_F64, AssociatedPair> ransac =
-                    FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), new ConfigRansac(1500, 1.0));
-            ransac.setIntrinsic(0, pinhole(p.a()));
-            ransac.setIntrinsic(1, pinhole(p.b()));
-            List<AssociatedPair> list = new ArrayList<>();
-            for (int i = 0; i < p.size(); i++) list.add(new AssociatedPair(norm(p.a(), p.featA()[i]), norm(p.b(), p.featB()[i])));
-            if (!ransac.process(list)) continue;
-            Se3_F64 motion = ransac.getModelParameters().copy();
-            int inliers = ransac.getMatchSet().size();
-            // median triangulation angle of the inliers
-            double[] ca = {0, 0, 0}, cb = centre(motion);
-            List<Double> angles = new ArrayList<>();
-            Point3D_F64 X = new Point3D_F64();
-            for (AssociatedPair ap : ransac.getMatchSet()) {
-                if (!tri2.triangulate(ap.p1, ap.p2, motion, X)) continue;
-                angles.add(angle(X, ca, cb));
-            }
-            if (angles.isEmpty()) continue;
-            angles.sort(null);
-            double med = angles.get(angles.size() / 2);
-            if (med < 2.0) continue;
-            double score = inliers * Math.min(1.0, med / 6.0);
-            ctx.log(String.format("initial pair candidate %d-%d: %d inliers, median angle %.1f deg", p.a(), p.b(), inliers, med));
-            if (score > bestScore) {
-                bestScore = score;
-                best = p;
-                bestMotion = motion;
-            }
-        }
+        double[] bestScore = {0};
+        StartCandidate[] chosen = {null};
+        ParallelTasks.run(ctx, threads, Math.min(12, cand.size()), "initial-pair",
+                (k, stopped) -> stopped.getAsBoolean() ? null : evaluateStart(cand.get(k)), (k, c) -> {
+                    if (c == null) return;
+                    double score = c.inliers() * Math.min(1.0, c.medianAngle() / 6.0);
+                    ctx.log(String.format("initial pair candidate %d-%d: %d inliers, median angle %.1f deg",
+                            c.pair().a(), c.pair().b(), c.inliers(), c.medianAngle()));
+                    if (score > bestScore[0]) {
+                        bestScore[0] = score;
+                        chosen[0] = c;
+                    }
+                });
+        MatchStore.Pair best = chosen[0] == null ? null : chosen[0].pair();
+        Se3_F64 bestMotion = chosen[0] == null ? null : chosen[0].motion();
         if (best == null) return false;
         double scale = bestMotion.T.norm();
         bestMotion.T.scale(1.0 / scale);
@@ -266,6 +259,32 @@ final class IncrementalSfm {
         }
         bundleAdjust(20, false);
         return true;
+    }
+
+    /** Relative motion of a pair by RANSAC; null when it fails or its median triangulation angle is below 2 degrees. */
+    private StartCandidate evaluateStart(MatchStore.Pair p) {
+        ModelMatcherMultiview<Se3_F64, AssociatedPair> ransac =
+                FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), new ConfigRansac(1500, 1.0));
+        ransac.setIntrinsic(0, pinhole(p.a()));
+        ransac.setIntrinsic(1, pinhole(p.b()));
+        List<AssociatedPair> list = new ArrayList<>();
+        for (int i = 0; i < p.size(); i++) list.add(new AssociatedPair(norm(p.a(), p.featA()[i]), norm(p.b(), p.featB()[i])));
+        if (!ransac.process(list)) return null;
+        Se3_F64 motion = ransac.getModelParameters().copy();
+        // median triangulation angle of the inliers; a triangulator per call, as calls run in parallel
+        Triangulate2ViewsMetric triangulator = FactoryMultiView.triangulate2ViewMetric(ConfigTriangulation.GEOMETRIC());
+        double[] ca = {0, 0, 0}, cb = centre(motion);
+        List<Double> angles = new ArrayList<>();
+        Point3D_F64 X = new Point3D_F64();
+        for (AssociatedPair ap : ransac.getMatchSet()) {
+            if (!triangulator.triangulate(ap.p1, ap.p2, motion, X)) continue;
+            angles.add(angle(X, ca, cb));
+        }
+        if (angles.isEmpty()) return null;
+        angles.sort(null);
+        double med = angles.get(angles.size() / 2);
+        if (med < 2.0) return null;
+        return new StartCandidate(p, motion, ransac.getMatchSet().size(), med);
     }
 
     private static double angle(Point3D_F64 X, double[] ca, double[] cb) {
@@ -394,7 +413,10 @@ final class IncrementalSfm {
             if (triangulateTrack(t)) created++;
         }
         ctx.log(String.format("registered view %d: %d/%d PnP inliers, %d new points", v, inliers, list.size(), created));
-        if (registrations <= 8 || registrations % 3 == 0) bundleAdjust(10, !focalKnown && registrations >= 6);
+        if (registrations <= ALWAYS_ADJUST_UP_TO || registrations >= GLOBAL_BA_GROWTH * registrationsAtLastAdjustment) {
+            bundleAdjust(10, !focalKnown && registrations >= 6);
+            registrationsAtLastAdjustment = registrations;
+        }
         return true;
     }
 
