@@ -173,21 +173,33 @@ public class BoofcvEngine implements ReconstructionEngine {
     static GrayF32 upsample2(GrayF32 in) {
         int w = in.width, h = in.height;
         GrayF32 out = new GrayF32(2 * w, 2 * h);
+        // source column and weight per output column (and row), computed once rather than per pixel
+        int[] x0 = new int[2 * w], y0 = new int[2 * h];
+        float[] ax = new float[2 * w], ay = new float[2 * h];
+        sourcePositions(w, x0, ax);
+        sourcePositions(h, y0, ay);
+        float[] src = in.data, dst = out.data;
         for (int y = 0; y < 2 * h; y++) {
-            double sy = Math.max(0, Math.min(h - 1, (y + 0.5) / 2 - 0.5));
-            int y0 = Math.min((int) sy, h - 2);
-            float ay = (float) (sy - y0);
+            int r0 = in.startIndex + y0[y] * in.stride, r1 = r0 + in.stride;
+            float wy = ay[y];
+            int o = out.startIndex + y * out.stride;
             for (int x = 0; x < 2 * w; x++) {
-                double sx = Math.max(0, Math.min(w - 1, (x + 0.5) / 2 - 0.5));
-                int x0 = Math.min((int) sx, w - 2);
-                float ax = (float) (sx - x0);
-                float a = in.unsafe_get(x0, y0), b = in.unsafe_get(x0 + 1, y0);
-                float c = in.unsafe_get(x0, y0 + 1), d = in.unsafe_get(x0 + 1, y0 + 1);
-                float top = a + ax * (b - a), bot = c + ax * (d - c);
-                out.unsafe_set(x, y, top + ay * (bot - top));
+                int c = x0[x];
+                float wx = ax[x];
+                float top = src[r0 + c] + wx * (src[r0 + c + 1] - src[r0 + c]);
+                float bot = src[r1 + c] + wx * (src[r1 + c + 1] - src[r1 + c]);
+                dst[o + x] = top + wy * (bot - top);
             }
         }
         return out;
+    }
+
+    private static void sourcePositions(int n, int[] index, float[] weight) {
+        for (int x = 0; x < 2 * n; x++) {
+            double sx = Math.max(0, Math.min(n - 1, (x + 0.5) / 2 - 0.5));
+            index[x] = Math.min((int) sx, n - 2);
+            weight[x] = (float) (sx - index[x]);
+        }
     }
 
     private DetectDescribePoint<GrayF32, TupleDesc_F64> createDetector() {

@@ -1,7 +1,5 @@
 package io.e2e3d.engine.boofcv;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -32,16 +30,14 @@ final class FeatureStore {
     }
 
     void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-            out.writeInt(x.length);
-            out.writeInt(dim);
-            for (int i = 0; i < x.length; i++) {
-                out.writeFloat(x[i]);
-                out.writeFloat(y[i]);
-                for (int k = 0; k < dim; k++) out.writeFloat(desc[i * dim + k]);
-            }
+        ByteBuffer bytes = ByteBuffer.allocate(8 + 4 * x.length * (2 + dim)); // big-endian, as DataOutputStream wrote
+        bytes.putInt(x.length).putInt(dim);
+        FloatBuffer out = bytes.asFloatBuffer();
+        for (int i = 0; i < x.length; i++) {
+            out.put(x[i]).put(y[i]).put(desc, i * dim, dim);
         }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes.array());
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 

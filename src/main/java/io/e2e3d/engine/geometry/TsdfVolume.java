@@ -31,21 +31,25 @@ public final class TsdfVolume {
     public void integrate(float[] depth, PinholeView view) {
         final double[] r = view.r(), t = view.t();
         final int w = view.width(), h = view.height();
+        final double f = view.f(), pcx = view.cx(), pcy = view.cy();
+        // camera coordinates are affine along a row of voxels: a start per row and a step per voxel
+        final double sx = r[0] * voxel, sy = r[3] * voxel, sz = r[6] * voxel;
         IntStream.range(0, nz).parallel().forEach(z -> {
             double wz = origin[2] + z * voxel;
             for (int y = 0; y < ny; y++) {
                 double wy = origin[1] + y * voxel;
+                double bx = r[0] * origin[0] + r[1] * wy + r[2] * wz + t[0];
+                double by = r[3] * origin[0] + r[4] * wy + r[5] * wz + t[1];
+                double bz = r[6] * origin[0] + r[7] * wy + r[8] * wz + t[2];
                 int base = (z * ny + y) * nx;
                 for (int x = 0; x < nx; x++) {
-                    double wx = origin[0] + x * voxel;
-                    double cz = r[6] * wx + r[7] * wy + r[8] * wz + t[2];
+                    double cz = bz + x * sz;
                     if (cz <= 1e-6) continue;
-                    double cx = r[0] * wx + r[1] * wy + r[2] * wz + t[0];
-                    double cy = r[3] * wx + r[4] * wy + r[5] * wz + t[1];
-                    int u = (int) Math.round(view.f() * cx / cz + view.cx());
-                    int v = (int) Math.round(view.f() * cy / cz + view.cy());
-                    if (u < 0 || v < 0 || u >= w || v >= h) continue;
-                    float d = depth[v * w + u];
+                    double s = f / cz;
+                    double u = (bx + x * sx) * s + pcx, v = (by + x * sy) * s + pcy;
+                    // nearest pixel: Math.round without its cost, valid for -0.5 <= u < w - 0.5
+                    if (!(u >= -0.5 && v >= -0.5 && u < w - 0.5 && v < h - 0.5)) continue;
+                    float d = depth[(int) (v + 0.5) * w + (int) (u + 0.5)];
                     if (!(d > 0)) continue;
                     double sdf = d - cz;
                     if (sdf < -truncation) continue;
