@@ -47,6 +47,12 @@ final class IncrementalSfm {
      */
     static final double GLOBAL_BA_GROWTH = 1.2;
     static final int ALWAYS_ADJUST_UP_TO = 8;
+    /**
+     * RANSAC runs all its iterations. Start pairs and new views usually have mostly inliers, for which a
+     * short run suffices ((1 - 0.5^5)^250 < 0.0004 to miss with half inliers); fewer inliers get the long run.
+     */
+    static final int QUICK_RANSAC_ITERATIONS = 250;
+    static final double QUICK_RANSAC_MIN_INLIER_FRACTION = 0.5;
 
     final int n;
     final double[] cx, cy;
@@ -263,13 +269,19 @@ final class IncrementalSfm {
 
     /** Relative motion of a pair by RANSAC; null when it fails or its median triangulation angle is below 2 degrees. */
     private StartCandidate evaluateStart(MatchStore.Pair p) {
-        ModelMatcherMultiview<Se3_F64, AssociatedPair> ransac =
-                FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), new ConfigRansac(1500, 1.0));
-        ransac.setIntrinsic(0, pinhole(p.a()));
-        ransac.setIntrinsic(1, pinhole(p.b()));
         List<AssociatedPair> list = new ArrayList<>();
         for (int i = 0; i < p.size(); i++) list.add(new AssociatedPair(norm(p.a(), p.featA()[i]), norm(p.b(), p.featB()[i])));
-        if (!ransac.process(list)) return null;
+        // the matches passed a RANSAC already, so nearly all are inliers: a short run first (see QUICK_RANSAC_ITERATIONS)
+        ModelMatcherMultiview<Se3_F64, AssociatedPair> ransac = null;
+        boolean found = false;
+        for (int iterations : new int[] {QUICK_RANSAC_ITERATIONS, 1500}) {
+            ransac = FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), new ConfigRansac(iterations, 1.0));
+            ransac.setIntrinsic(0, pinhole(p.a()));
+            ransac.setIntrinsic(1, pinhole(p.b()));
+            found = ransac.process(list);
+            if (found && ransac.getMatchSet().size() >= QUICK_RANSAC_MIN_INLIER_FRACTION * list.size()) break;
+        }
+        if (!found) return null;
         Se3_F64 motion = ransac.getModelParameters().copy();
         // median triangulation angle of the inliers; a triangulator per call, as calls run in parallel
         Triangulate2ViewsMetric triangulator = FactoryMultiView.triangulate2ViewMetric(ConfigTriangulation.GEOMETRIC());
@@ -386,9 +398,16 @@ final class IncrementalSfm {
             obsIdx.add(o);
         }
         if (list.size() < 15) return false;
-        ModelMatcherMultiview<Se3_F64, Point2D3D> pnp = FactoryMultiViewRobust.pnpRansac(new ConfigPnP(), new ConfigRansac(1000, 2.0));
-        pnp.setIntrinsic(0, pinhole(v));
-        if (!pnp.process(list)) return false;
+        // most 2D-3D correspondences of a view next to registered ones are right: a short run first
+        ModelMatcherMultiview<Se3_F64, Point2D3D> pnp = null;
+        boolean found = false;
+        for (int iterations : new int[] {QUICK_RANSAC_ITERATIONS, 1000}) {
+            pnp = FactoryMultiViewRobust.pnpRansac(new ConfigPnP(), new ConfigRansac(iterations, 2.0));
+            pnp.setIntrinsic(0, pinhole(v));
+            found = pnp.process(list);
+            if (found && pnp.getMatchSet().size() >= QUICK_RANSAC_MIN_INLIER_FRACTION * list.size()) break;
+        }
+        if (!found) return false;
         int inliers = pnp.getMatchSet().size();
         if (inliers < Math.max(12, 0.3 * list.size())) {
             ctx.log("view " + v + ": PnP found only " + inliers + " of " + list.size() + " inliers");
