@@ -196,42 +196,51 @@ final class PlaneSweepStereo {
         PinholeView rv = model.view(ref).downscaled(k);
         double[] range = depthRange(model, ref);
         if (nbs.length == 0 || range == null) return new float[rv.width() * rv.height()];
-        return pyramid(model, ref, nbs, k, range, null, stopped);
+        // the reference and its neighbours decoded once; each level downscales them
+        Images[] images = new Images[nbs.length + 1];
+        images[0] = Images.load(ctxImage(ref), k);
+        for (int j = 0; j < nbs.length; j++) images[j + 1] = Images.load(ctxImage(nbs[j]), k);
+        return pyramid(model, ref, nbs, images, k, k, range, null, stopped);
     }
 
     /**
      * Coarse to fine: above {@link #COARSE_TO_FINE_ABOVE} pixels the level below (half the resolution) is
      * solved first, recursively, and this level only searches a few planes around its estimate.
      */
-    private float[] pyramid(SparseModel model, int ref, int[] nbs, int kk, double[] range, float[] bestInverse,
-                            BooleanSupplier stopped) throws IOException {
+    private float[] pyramid(SparseModel model, int ref, int[] nbs, Images[] images, int k, int kk, double[] range,
+                            float[] bestInverse, BooleanSupplier stopped) {
         PinholeView rv = model.view(ref).downscaled(kk);
         int w = rv.width(), h = rv.height();
-        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, kk, range, null, bestInverse, stopped);
+        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, downscaled(images, kk / k), kk, range, null, bestInverse, stopped);
         PinholeView cv = model.view(ref).downscaled(2 * kk);
         float[] coarse = new float[cv.width() * cv.height()];
-        pyramid(model, ref, nbs, 2 * kk, range, coarse, stopped);
+        pyramid(model, ref, nbs, images, k, 2 * kk, range, coarse, stopped);
         float[] base = new float[w * h];
         for (int y = 0; y < h; y++) {
             int yc = Math.min(cv.height() - 1, y / 2);
             for (int x = 0; x < w; x++) base[y * w + x] = coarse[yc * cv.width() + Math.min(cv.width() - 1, x / 2)];
         }
-        return sweepPass(model, ref, nbs, kk, range, base, bestInverse, stopped);
+        return sweepPass(model, ref, nbs, downscaled(images, kk / k), kk, range, base, bestInverse, stopped);
+    }
+
+    private static Images[] downscaled(Images[] images, int factor) {
+        Images[] out = new Images[images.length];
+        for (int i = 0; i < images.length; i++) out[i] = images[i].downscaled(factor);
+        return out;
     }
 
     /**
-     * One sweep at downscale factor {@code kk}. Without {@code base}: fronto-parallel planes over the whole
+     * One sweep at downscale factor {@code kk}, on the reference image and its neighbours' at that factor. Without {@code base}: fronto-parallel planes over the whole
      * inverse-depth range. With {@code base} (inverse depth per pixel): planes at offsets of -R..R steps
      * around it. Returns the filtered depth map; when {@code bestInverse} is given, also fills it with the
      * unfiltered best inverse depth of every pixel (for a finer pass).
      */
-    private float[] sweepPass(SparseModel model, int ref, int[] nbs, int kk, double[] range, float[] base,
-                              float[] bestInverse, BooleanSupplier stopped) throws IOException {
+    private float[] sweepPass(SparseModel model, int ref, int[] nbs, Images[] images, int kk, double[] range,
+                              float[] base, float[] bestInverse, BooleanSupplier stopped) {
         PinholeView rv = model.view(ref).downscaled(kk);
         int w = rv.width(), h = rv.height(), n = w * h;
         float[] depth = new float[n];
-        Images refImg = Images.load(ctxImage(ref), kk);
-        WindowedNcc ncc = new WindowedNcc(refImg.gray, w, h, RADIUS, MIN_STD);
+        WindowedNcc ncc = new WindowedNcc(images[0].gray, w, h, RADIUS, MIN_STD);
         int nn = nbs.length;
         float[][] nimg = new float[nn][];
         PinholeView[] nv = new PinholeView[nn];
@@ -239,7 +248,7 @@ final class PlaneSweepStereo {
         double[][] trel = new double[nn][];
         for (int j = 0; j < nn; j++) {
             nv[j] = model.view(nbs[j]).downscaled(kk);
-            nimg[j] = Images.load(ctxImage(nbs[j]), kk).gray;
+            nimg[j] = images[j + 1].gray;
             double[] rr = rv.r(), rj = nv[j].r();
             double[] R = new double[9];
             for (int a = 0; a < 3; a++) {
