@@ -42,7 +42,18 @@ public final class TsdfVolume {
                 double by = r[3] * origin[0] + r[4] * wy + r[5] * wz + t[1];
                 double bz = r[6] * origin[0] + r[7] * wy + r[8] * wz + t[2];
                 int base = (z * ny + y) * nx;
-                for (int x = 0; x < nx; x++) {
+                // the voxels of this row that can project into the image: in front of the camera and inside
+                // the image borders are each linear in x once multiplied by the (positive) depth
+                double[] range = {0, nx - 1};
+                clip(range, bz - 1e-6, sz);
+                clip(range, f * bx + (pcx + 0.5) * bz, f * sx + (pcx + 0.5) * sz);
+                clip(range, -(f * bx + (pcx - w + 0.5) * bz), -(f * sx + (pcx - w + 0.5) * sz));
+                clip(range, f * by + (pcy + 0.5) * bz, f * sy + (pcy + 0.5) * sz);
+                clip(range, -(f * by + (pcy - h + 0.5) * bz), -(f * sy + (pcy - h + 0.5) * sz));
+                if (range[0] > range[1]) continue;
+                // one voxel of slack each side against rounding; the tests below still decide
+                int from = (int) Math.max(0, Math.floor(range[0]) - 1), to = (int) Math.min(nx - 1, Math.ceil(range[1]) + 1);
+                for (int x = from; x <= to; x++) {
                     double cz = bz + x * sz;
                     if (cz <= 1e-6) continue;
                     double s = f / cz;
@@ -61,6 +72,17 @@ public final class TsdfVolume {
                 }
             }
         });
+    }
+
+    /** Narrows [range[0], range[1]] to the x with a + b * x >= 0. */
+    private static void clip(double[] range, double a, double b) {
+        if (b > 0) {
+            range[0] = Math.max(range[0], -a / b);
+        } else if (b < 0) {
+            range[1] = Math.min(range[1], -a / b);
+        } else if (a < 0) {
+            range[0] = Double.POSITIVE_INFINITY;
+        }
     }
 
     public float value(int x, int y, int z) {
