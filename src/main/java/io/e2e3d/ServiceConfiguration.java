@@ -140,8 +140,9 @@ public class ServiceConfiguration implements CamelConfiguration {
                 eventSources);
 
         String colmapBinary = context.getPropertiesComponent().resolveProperty("e2e3d.colmap.bin").orElse("").trim();
-        Engines engines = new Engines(new BoofcvEngine(), new ColmapEngine(ColmapEngine.Settings.defaults()
-                .withBinary(colmapBinary.isEmpty() ? "colmap" : colmapBinary)));
+        BoofcvEngine boofcv = new BoofcvEngine(BoofcvEngine.Settings.defaults().withThreads(engineThreads(context, settings)));
+        Engines engines = new Engines(boofcv, new ColmapEngine(ColmapEngine.Settings.defaults()
+                .withBinary(colmapBinary.isEmpty() ? "colmap" : colmapBinary), boofcv));
         registry.bind("engines", engines);
         Preprocessor preprocessor = new Preprocessor(store, jobs, settings.minImages(), settings.minImageSide());
         StageRunner stages = new StageRunner(jobs, preprocessor, engines, metrics);
@@ -192,6 +193,22 @@ public class ServiceConfiguration implements CamelConfiguration {
                 settings.embeddedObjectStore() ? "embedded" : settings.s3Endpoint(),
                 settings.embeddedDatabase() ? "embedded H2 under " + settings.dataDir().resolve("db") : "external",
                 settings.workers(), settings.defaultEngine());
+    }
+
+    /**
+     * Worker threads of one reconstruction stage: e2e3d.engine-threads when set, else the cores shared out among
+     * the jobs this instance runs at once (at least one each), so that parallel jobs do not oversubscribe the CPU.
+     */
+    static int engineThreads(CamelContext context, Settings settings) {
+        String value = context.getPropertiesComponent().resolveProperty("e2e3d.engine-threads").orElse("0").trim();
+        int configured;
+        try {
+            configured = Integer.parseInt(value.isEmpty() ? "0" : value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting e2e3d.engine-threads must be a whole number, got '" + value + "'");
+        }
+        if (configured > 0) return configured;
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, settings.workers()));
     }
 
     /**

@@ -5,17 +5,9 @@ import boofcv.abst.feature.detdesc.ConfigCompleteSift;
 import boofcv.abst.feature.detdesc.DetectDescribePoint;
 import boofcv.abst.feature.detect.interest.ConfigFastHessian;
 import boofcv.abst.feature.orientation.ConfigSlidingIntegral;
-import boofcv.alg.geo.robust.ModelMatcherMultiview;
 import boofcv.factory.feature.detdesc.FactoryDetectDescribe;
-import boofcv.factory.geo.ConfigEssential;
-import boofcv.factory.geo.ConfigFundamental;
-import boofcv.factory.geo.ConfigRansac;
-import boofcv.factory.geo.FactoryMultiViewRobust;
 import boofcv.io.image.ConvertBufferedImage;
-import boofcv.struct.calib.CameraPinhole;
-import boofcv.struct.feature.AssociatedIndex;
 import boofcv.struct.feature.TupleDesc_F64;
-import boofcv.struct.geo.AssociatedPair;
 import boofcv.struct.image.GrayF32;
 import georegression.struct.point.Point2D_F64;
 import io.e2e3d.engine.PreparedImage;
@@ -40,10 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ddogleg.fitting.modelset.ModelMatcher;
-import org.ddogleg.struct.DogArray;
-import org.ddogleg.struct.FastAccess;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * A pure-Java reconstruction engine on BoofCV building blocks: SURF features, sequential matching with loop
@@ -59,28 +47,34 @@ public class BoofcvEngine implements ReconstructionEngine {
     static final double MIN_REGISTERED_FRACTION = 0.8;
     /** Largest allowed relative difference between the estimated focal length and the EXIF prior. */
     static final double MAX_FOCAL_DEVIATION = 0.25;
-    /** Upper bound on pairs matched when the upload order turns out not to be a sequence. */
-    static final int MAX_EXHAUSTIVE_PAIRS = 1200;
-
     private final Settings settings;
 
-    /** Tunables; the defaults suit phone photos downscaled by preprocessing. */
+    /**
+     * Tunables; the defaults suit phone photos downscaled by preprocessing. {@code threads} bounds the worker
+     * threads of a stage (0 = one per core); a service running several jobs at once gives each a share.
+     */
     public record Settings(String detector, int maxFeatures, int upsampleBelow, int sequenceNeighbours,
-                           int denseMaxSide, int denseNeighbours, int tsdfResolution, int maxDensePoints) {
+                           int denseMaxSide, int denseNeighbours, int tsdfResolution, int maxDensePoints, int threads) {
 
         /** Denser depth maps and a finer fusion grid for higher quality jobs. */
         Settings forQuality(io.e2e3d.job.Quality quality) {
             if (quality == null || quality == io.e2e3d.job.Quality.LOW) return this;
             double s = quality == io.e2e3d.job.Quality.MEDIUM ? 1.5 : 2.0;
             return new Settings(detector, maxFeatures, upsampleBelow, sequenceNeighbours, (int) (denseMaxSide * s),
-                    denseNeighbours, (int) (tsdfResolution * Math.sqrt(s)), maxDensePoints);
+                    denseNeighbours, (int) (tsdfResolution * Math.sqrt(s)), maxDensePoints, threads);
+        }
+
+        public Settings withThreads(int threads) {
+            return new Settings(detector, maxFeatures, upsampleBelow, sequenceNeighbours, denseMaxSide, denseNeighbours,
+                    tsdfResolution, maxDensePoints, threads);
         }
 
         public static Settings defaults() {
             return new Settings(System.getProperty("e2e3d.boofcv.detector", "sift"),
                     Integer.getInteger("e2e3d.boofcv.maxFeatures", 4000),
                     Integer.getInteger("e2e3d.boofcv.upsampleBelow", 1000),
-                    Integer.getInteger("e2e3d.boofcv.neighbours", 3), 640, 4, 256, 3_000_000);
+                    Integer.getInteger("e2e3d.boofcv.neighbours", 3), 640, 4, 256, 3_000_000,
+                    Integer.getInteger("e2e3d.boofcv.threads", 0));
         }
     }
 
@@ -119,7 +113,8 @@ public class BoofcvEngine implements ReconstructionEngine {
         Settings settings = this.settings.forQuality(context.quality());
         switch (stage) {
             case FEATURE_EXTRACTION -> extractFeatures(context, dir);
-            case FEATURE_MATCHING -> matchFeatures(context, dir);
+            case FEATURE_MATCHING -> new FeatureMatching(context, dir, settings.sequenceNeighbours(),
+                    ParallelTasks.threads(settings.threads())).run();
             case SPARSE_RECONSTRUCTION -> sparse(context, dir);
             case DENSE_RECONSTRUCTION -> new PlaneSweepStereo(settings, context, dir).run();
             case MESHING -> mesh(context, dir, settings);
@@ -130,64 +125,81 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     // ================================================================== feature extraction
 
-    private void extractFeatures(StageContext ctx, Path dir) throws IOException {
+    private void extractFeatures(StageContext ctx, Path dir) throws Exception {
         List<PreparedImage> images = ctx.images();
         if (images.size() < 2) throw new ReconstructionFailedException("need at least 2 photos, got " + images.size());
-        long total = 0;
-        int min = Integer.MAX_VALUE;
-        for (int i = 0; i < images.size(); i++) {
-            ctx.checkCanceled();
-            PreparedImage im = images.get(i);
-            BufferedImage img = Images.read(im.file());
-            GrayF32 gray = ConvertBufferedImage.convertFrom(img, (GrayF32) null);
-            // small images: detect on a 2x upsampled copy for more, better localised features
-            boolean up = Math.max(gray.width, gray.height) < settings.upsampleBelow();
-            if (up) {
-                gray = upsample2(gray);
-            }
-            DetectDescribePoint<GrayF32, TupleDesc_F64> detector = createDetector();
-            detector.detect(gray);
-            int n = detector.getNumberOfFeatures();
-            float[] x = new float[n], y = new float[n];
-            float[][] desc = new float[n][];
-            for (int k = 0; k < n; k++) {
-                Point2D_F64 p = detector.getLocation(k);
-                // pixel centres sit at integer coordinates in both images
-                x[k] = (float) (up ? (p.x + 0.5) / 2 - 0.5 : p.x);
-                y[k] = (float) (up ? (p.y + 0.5) / 2 - 0.5 : p.y);
-                double[] d = detector.getDescription(k).data;
-                desc[k] = new float[d.length];
-                for (int j = 0; j < d.length; j++) desc[k][j] = (float) d[j];
-            }
-            new FeatureStore(x, y, desc).save(FeatureStore.file(dir, i));
-            total += n;
-            min = Math.min(min, n);
-            ctx.progress((i + 1) / (double) images.size());
+        long[] total = {0};
+        int[] min = {Integer.MAX_VALUE};
+        // one image per worker; each writes its own features file and returns the count
+        ParallelTasks.run(ctx, ParallelTasks.threads(settings.threads()), images.size(), "features",
+                (i, stopped) -> stopped.getAsBoolean() ? 0 : extractFeatures(images.get(i), FeatureStore.file(dir, i)),
+                (i, n) -> {
+                    total[0] += n;
+                    min[0] = Math.min(min[0], n);
+                    ctx.progress((i + 1) / (double) images.size());
+                });
+        ctx.detail("features_total", total[0]);
+        ctx.detail("features_min_per_image", min[0]);
+        ctx.log("extracted " + total[0] + " " + settings.detector() + " features from " + images.size() + " images");
+    }
+
+    private int extractFeatures(PreparedImage im, Path file) throws IOException {
+        BufferedImage img = Images.read(im.file());
+        GrayF32 gray = ConvertBufferedImage.convertFrom(img, (GrayF32) null);
+        // small images: detect on a 2x upsampled copy for more, better localised features
+        boolean up = Math.max(gray.width, gray.height) < settings.upsampleBelow();
+        if (up) {
+            gray = upsample2(gray);
         }
-        ctx.detail("features_total", total);
-        ctx.detail("features_min_per_image", min);
-        ctx.log("extracted " + total + " " + settings.detector() + " features from " + images.size() + " images");
+        DetectDescribePoint<GrayF32, TupleDesc_F64> detector = createDetector();
+        detector.detect(gray);
+        int n = detector.getNumberOfFeatures();
+        float[] x = new float[n], y = new float[n];
+        int dim = n == 0 ? 0 : detector.getDescription(0).data.length;
+        float[] desc = new float[n * dim];
+        for (int k = 0; k < n; k++) {
+            Point2D_F64 p = detector.getLocation(k);
+            // pixel centres sit at integer coordinates in both images
+            x[k] = (float) (up ? (p.x + 0.5) / 2 - 0.5 : p.x);
+            y[k] = (float) (up ? (p.y + 0.5) / 2 - 0.5 : p.y);
+            double[] d = detector.getDescription(k).data;
+            for (int j = 0; j < dim; j++) desc[k * dim + j] = (float) d[j];
+        }
+        new FeatureStore(x, y, desc, dim).save(file);
+        return n;
     }
 
     /** Bilinear 2x upsampling; pixel centres at integer coordinates in both images. */
     static GrayF32 upsample2(GrayF32 in) {
         int w = in.width, h = in.height;
         GrayF32 out = new GrayF32(2 * w, 2 * h);
+        // source column and weight per output column (and row), computed once rather than per pixel
+        int[] x0 = new int[2 * w], y0 = new int[2 * h];
+        float[] ax = new float[2 * w], ay = new float[2 * h];
+        sourcePositions(w, x0, ax);
+        sourcePositions(h, y0, ay);
+        float[] src = in.data, dst = out.data;
         for (int y = 0; y < 2 * h; y++) {
-            double sy = Math.max(0, Math.min(h - 1, (y + 0.5) / 2 - 0.5));
-            int y0 = Math.min((int) sy, h - 2);
-            float ay = (float) (sy - y0);
+            int r0 = in.startIndex + y0[y] * in.stride, r1 = r0 + in.stride;
+            float wy = ay[y];
+            int o = out.startIndex + y * out.stride;
             for (int x = 0; x < 2 * w; x++) {
-                double sx = Math.max(0, Math.min(w - 1, (x + 0.5) / 2 - 0.5));
-                int x0 = Math.min((int) sx, w - 2);
-                float ax = (float) (sx - x0);
-                float a = in.unsafe_get(x0, y0), b = in.unsafe_get(x0 + 1, y0);
-                float c = in.unsafe_get(x0, y0 + 1), d = in.unsafe_get(x0 + 1, y0 + 1);
-                float top = a + ax * (b - a), bot = c + ax * (d - c);
-                out.unsafe_set(x, y, top + ay * (bot - top));
+                int c = x0[x];
+                float wx = ax[x];
+                float top = src[r0 + c] + wx * (src[r0 + c + 1] - src[r0 + c]);
+                float bot = src[r1 + c] + wx * (src[r1 + c + 1] - src[r1 + c]);
+                dst[o + x] = top + wy * (bot - top);
             }
         }
         return out;
+    }
+
+    private static void sourcePositions(int n, int[] index, float[] weight) {
+        for (int x = 0; x < 2 * n; x++) {
+            double sx = Math.max(0, Math.min(n - 1, (x + 0.5) / 2 - 0.5));
+            index[x] = Math.min((int) sx, n - 2);
+            weight[x] = (float) (sx - index[x]);
+        }
     }
 
     private DetectDescribePoint<GrayF32, TupleDesc_F64> createDetector() {
@@ -209,228 +221,6 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     // ================================================================== matching
 
-    private void matchFeatures(StageContext ctx, Path dir) throws IOException {
-        List<PreparedImage> images = ctx.images();
-        int n = images.size();
-        int k = Math.min(settings.sequenceNeighbours(), n - 1);
-        // the upload order is a sequence hint: neighbours i+1..i+k, and the loop closing around the end
-        List<int[]> pairs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            for (int d = 1; d <= k; d++) {
-                int j = i + d;
-                if (j < n) pairs.add(new int[] {i, j});
-                else if (n > 2 * k + 1) pairs.add(new int[] {j - n, i});
-            }
-        }
-        double[] fPrior = focalPrior(images);
-        MatchStore store = new MatchStore();
-        int[] verifiedPerView = new int[n];
-        Map<Integer, FeatureStore> cache = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, FeatureStore> e) {
-                return size() > 2 * k + 2;
-            }
-        };
-        int done = 0;
-        for (int[] p : pairs) {
-            ctx.checkCanceled();
-            MatchStore.Pair m = matchPair(dir, cache, images, fPrior, p[0], p[1]);
-            if (m != null) {
-                store.pairs.add(m);
-                verifiedPerView[p[0]]++;
-                verifiedPerView[p[1]]++;
-            }
-            ctx.progress(0.8 * ++done / pairs.size());
-        }
-        // when the upload order is no sequence (most neighbours fail), match all pairs if that stays affordable;
-        // otherwise try only the views the sequence left unconnected against every other view
-        java.util.Set<Long> tried = new java.util.HashSet<>();
-        for (int[] p : pairs) tried.add((long) Math.min(p[0], p[1]) * n + Math.max(p[0], p[1]));
-        int consecutive = 0;
-        for (MatchStore.Pair m : store.pairs) if (m.b() - m.a() == 1) consecutive++;
-        List<Integer> extra = new ArrayList<>();
-        if (consecutive < 0.5 * (n - 1) && n * (n - 1) / 2 <= MAX_EXHAUSTIVE_PAIRS) {
-            ctx.warn("the upload order does not look like a sequence (" + consecutive + " of " + (n - 1)
-                    + " consecutive photos match); matching all pairs");
-            for (int i = 0; i < n; i++) extra.add(i);
-        } else {
-            for (int i = 0; i < n; i++) if (verifiedPerView[i] < 1) extra.add(i);
-            if (!extra.isEmpty()) ctx.log("views without sequential matches, matching them against all: " + extra);
-        }
-        int done2 = 0;
-        for (int i : extra) {
-            for (int j = 0; j < n; j++) {
-                long key = (long) Math.min(i, j) * n + Math.max(i, j);
-                if (j == i || !tried.add(key)) continue;
-                ctx.checkCanceled();
-                MatchStore.Pair m = matchPair(dir, cache, images, fPrior, Math.min(i, j), Math.max(i, j));
-                if (m != null) store.pairs.add(m);
-            }
-            ctx.progress(0.8 + 0.2 * ++done2 / extra.size());
-        }
-        store.save(dir.resolve("matches.bin"));
-        long matches = store.pairs.stream().mapToLong(MatchStore.Pair::size).sum();
-        ctx.detail("pairs_tried", tried.size());
-        ctx.detail("pairs_verified", store.pairs.size());
-        ctx.detail("matches_verified", matches);
-        ctx.progress(1.0);
-        ctx.log("verified " + store.pairs.size() + " of " + tried.size() + " pairs, " + matches + " matches");
-    }
-
-    private MatchStore.Pair matchPair(Path dir, Map<Integer, FeatureStore> cache, List<PreparedImage> images,
-                                      double[] fPrior, int a, int b) throws IOException {
-        FeatureStore fa = cached(dir, cache, a), fb = cached(dir, cache, b);
-        if (fa.size() < 8 || fb.size() < 8) return null;
-        FastAccess<AssociatedIndex> m = associate(fa, fb);
-        if (m.size() < 20) return null;
-        List<AssociatedPair> list = new ArrayList<>(m.size());
-        PreparedImage ia = images.get(a), ib = images.get(b);
-        List<Integer> inlierIdx = new ArrayList<>();
-        if (fPrior != null) {
-            double fa0 = fPrior[a], fb0 = fPrior[b];
-            double cxa = ia.width() / 2.0, cya = ia.height() / 2.0, cxb = ib.width() / 2.0, cyb = ib.height() / 2.0;
-            for (int i = 0; i < m.size(); i++) {
-                AssociatedIndex ai = m.get(i);
-                list.add(new AssociatedPair((fa.x[ai.src] - cxa) / fa0, (fa.y[ai.src] - cya) / fa0,
-                        (fb.x[ai.dst] - cxb) / fb0, (fb.y[ai.dst] - cyb) / fb0));
-            }
-            ModelMatcherMultiview<DMatrixRMaj, AssociatedPair> ransac =
-                    FactoryMultiViewRobust.essentialRansac(new ConfigEssential(), new ConfigRansac(1000, 1.5));
-            ransac.setIntrinsic(0, new CameraPinhole(fa0, fa0, 0, cxa, cya, ia.width(), ia.height()));
-            ransac.setIntrinsic(1, new CameraPinhole(fb0, fb0, 0, cxb, cyb, ib.width(), ib.height()));
-            if (!ransac.process(list)) return null;
-            for (int i = 0; i < ransac.getMatchSet().size(); i++) inlierIdx.add(ransac.getInputIndex(i));
-        } else {
-            for (int i = 0; i < m.size(); i++) {
-                AssociatedIndex ai = m.get(i);
-                list.add(new AssociatedPair(fa.x[ai.src], fa.y[ai.src], fb.x[ai.dst], fb.y[ai.dst]));
-            }
-            ModelMatcher<DMatrixRMaj, AssociatedPair> ransac =
-                    FactoryMultiViewRobust.fundamentalRansac(new ConfigFundamental(), new ConfigRansac(1000, 1.5));
-            if (!ransac.process(list)) return null;
-            for (int i = 0; i < ransac.getMatchSet().size(); i++) inlierIdx.add(ransac.getInputIndex(i));
-        }
-        if (inlierIdx.size() < 25 || inlierIdx.size() < 0.15 * m.size()) return null;
-        int[] ra = new int[inlierIdx.size()], rb = new int[inlierIdx.size()];
-        for (int i = 0; i < ra.length; i++) {
-            AssociatedIndex ai = m.get(inlierIdx.get(i));
-            ra[i] = ai.src;
-            rb[i] = ai.dst;
-        }
-        return new MatchStore.Pair(a, b, ra, rb);
-    }
-
-    /** Ratio of squared descriptor distances, best to second best, a match must stay below. */
-    static final float RATIO_SQUARED = 0.75f;
-
-    /**
-     * Mutual nearest neighbours (exhaustive, squared Euclidean distance) that pass the ratio test in both
-     * directions. Rows are split over two threads.
-     */
-    static FastAccess<AssociatedIndex> associate(FeatureStore fa, FeatureStore fb) {
-        int na = fa.size(), nb = fb.size();
-        DogArray<AssociatedIndex> out = new DogArray<>(AssociatedIndex::new);
-        if (na < 2 || nb < 2) return out;
-        int len = fa.desc[0].length;
-        float[] db = new float[nb * len];
-        for (int j = 0; j < nb; j++) System.arraycopy(fb.desc[j], 0, db, j * len, len);
-        int chunks = 2;
-        float[][] rowBest = new float[chunks][], rowSecond = new float[chunks][];
-        float[][] colBest = new float[chunks][nb], colSecond = new float[chunks][nb];
-        int[][] colArg = new int[chunks][nb];
-        int[] rowArg = new int[na];
-        float[] rb1 = new float[na], rb2 = new float[na];
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
-            float[] cb1 = colBest[c], cb2 = colSecond[c];
-            int[] ca = colArg[c];
-            Arrays.fill(cb1, Float.MAX_VALUE);
-            Arrays.fill(cb2, Float.MAX_VALUE);
-            int from = c * na / chunks, to = (c + 1) * na / chunks;
-            for (int i = from; i < to; i++) {
-                float[] a = fa.desc[i];
-                float b1 = Float.MAX_VALUE, b2 = Float.MAX_VALUE;
-                int arg = -1;
-                for (int j = 0; j < nb; j++) {
-                    int off = j * len;
-                    // four partial sums: independent chains the CPU can overlap
-                    float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                    int k = 0;
-                    for (; k + 3 < len; k += 4) {
-                        float e0 = a[k] - db[off + k], e1 = a[k + 1] - db[off + k + 1];
-                        float e2 = a[k + 2] - db[off + k + 2], e3 = a[k + 3] - db[off + k + 3];
-                        d0 += e0 * e0;
-                        d1 += e1 * e1;
-                        d2 += e2 * e2;
-                        d3 += e3 * e3;
-                    }
-                    for (; k < len; k++) {
-                        float e = a[k] - db[off + k];
-                        d0 += e * e;
-                    }
-                    float d = (d0 + d1) + (d2 + d3);
-                    if (d < b1) {
-                        b2 = b1;
-                        b1 = d;
-                        arg = j;
-                    } else if (d < b2) {
-                        b2 = d;
-                    }
-                    if (d < cb1[j]) {
-                        cb2[j] = cb1[j];
-                        cb1[j] = d;
-                        ca[j] = i;
-                    } else if (d < cb2[j]) {
-                        cb2[j] = d;
-                    }
-                }
-                rowArg[i] = arg;
-                rb1[i] = b1;
-                rb2[i] = b2;
-            }
-        });
-        // merge the column statistics of the chunks
-        float[] cb1 = colBest[0], cb2 = colSecond[0];
-        int[] ca = colArg[0];
-        for (int c = 1; c < chunks; c++) {
-            for (int j = 0; j < nb; j++) {
-                float x1 = colBest[c][j], x2 = colSecond[c][j];
-                if (x1 < cb1[j]) {
-                    cb2[j] = Math.min(cb1[j], x2);
-                    cb1[j] = x1;
-                    ca[j] = colArg[c][j];
-                } else {
-                    cb2[j] = Math.min(cb2[j], x1);
-                }
-            }
-        }
-        for (int i = 0; i < na; i++) {
-            int j = rowArg[i];
-            if (j < 0 || ca[j] != i) continue;
-            if (rb1[i] >= RATIO_SQUARED * rb2[i] || cb1[j] >= RATIO_SQUARED * cb2[j]) continue;
-            out.grow().setTo(i, j, rb1[i]);
-        }
-        return out;
-    }
-
-    private static FeatureStore cached(Path dir, Map<Integer, FeatureStore> cache, int view) throws IOException {
-        FeatureStore f = cache.get(view);
-        if (f == null) {
-            f = FeatureStore.load(FeatureStore.file(dir, view), true);
-            cache.put(view, f);
-        }
-        return f;
-    }
-
-    private static FastAccess<TupleDesc_F64> toDesc(FeatureStore f) {
-        int len = f.size() == 0 ? 64 : f.desc[0].length;
-        DogArray<TupleDesc_F64> arr = new DogArray<>(() -> new TupleDesc_F64(len));
-        for (int i = 0; i < f.size(); i++) {
-            TupleDesc_F64 d = arr.grow();
-            for (int j = 0; j < len; j++) d.data[j] = f.desc[i][j];
-        }
-        return arr;
-    }
-
     /** Focal length prior per view in pixels: EXIF where known, else null when no image has EXIF focal. */
     static double[] focalPrior(List<PreparedImage> images) {
         List<Double> known = new ArrayList<>();
@@ -450,7 +240,7 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     // ================================================================== sparse reconstruction
 
-    private void sparse(StageContext ctx, Path dir) throws IOException {
+    private void sparse(StageContext ctx, Path dir) throws Exception {
         List<PreparedImage> images = ctx.images();
         int n = images.size();
         MatchStore matches = MatchStore.load(dir.resolve("matches.bin"));
@@ -483,7 +273,7 @@ public class BoofcvEngine implements ReconstructionEngine {
         sfm.buildTracks(matches);
         ctx.log("built " + sfm.trackCount() + " feature tracks");
         ctx.progress(0.1);
-        if (!sfm.initialise(matches)) {
+        if (!sfm.initialise(matches, ParallelTasks.threads(settings.threads()))) {
             throw new ReconstructionFailedException(String.format(Locale.ROOT,
                     "registered 0 of %d views: no pair of photos overlaps enough to start; take photos with more "
                             + "overlap, at most 10\u00b0 apart, of a textured subject", n));
@@ -592,15 +382,17 @@ public class BoofcvEngine implements ReconstructionEngine {
 
     /** Colours each sparse point from the first view observing it, reading one image at a time. */
     private static void colourPoints(SparseModel m, IncrementalSfm sfm, List<PreparedImage> images) throws IOException {
+        // the points of each view in one pass, not one pass over all points per view
+        List<List<Integer>> pointsOf = new ArrayList<>();
+        for (int v = 0; v < m.viewCount; v++) pointsOf.add(new ArrayList<>());
+        for (int p = 0; p < m.pointCount(); p++) if (m.pointViews[p].length > 0) pointsOf.get(m.pointViews[p][0]).add(p);
         float[] rgb = new float[3];
         double[] c = new double[3];
         for (int v = 0; v < m.viewCount; v++) {
-            if (!m.registered[v]) continue;
-            Images img = null;
+            if (!m.registered[v] || pointsOf.get(v).isEmpty()) continue;
+            Images img = Images.load(images.get(v).file(), 1);
             PinholeView view = m.view(v);
-            for (int p = 0; p < m.pointCount(); p++) {
-                if (m.pointViews[p].length == 0 || m.pointViews[p][0] != v) continue;
-                if (img == null) img = Images.load(images.get(v).file(), 1);
+            for (int p : pointsOf.get(v)) {
                 view.toCamera(m.points[3 * p], m.points[3 * p + 1], m.points[3 * p + 2], c);
                 if (img.sample(view.f() * c[0] / c[2] + view.cx(), view.f() * c[1] / c[2] + view.cy(), rgb)) {
                     for (int k = 0; k < 3; k++) m.colors[3 * p + k] = (byte) Math.round(Math.max(0, Math.min(255, rgb[k])));

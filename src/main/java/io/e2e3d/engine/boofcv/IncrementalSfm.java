@@ -39,6 +39,20 @@ final class IncrementalSfm {
     static final double TRIANGULATION_MAX_PX = 4.0;
     static final double BA_OUTLIER_PX = 3.0;
     static final double MIN_ANGLE_DEG = 1.5;
+    /**
+     * While the model is small every registration is followed by a global bundle adjustment; beyond
+     * {@link #ALWAYS_ADJUST_UP_TO} views only when the model grew by this factor since the last one (global
+     * adjustments of 30 and more views took seconds each, and adjusting after every third view was most of the
+     * stage).
+     */
+    static final double GLOBAL_BA_GROWTH = 1.2;
+    static final int ALWAYS_ADJUST_UP_TO = 8;
+    /**
+     * RANSAC runs all its iterations. Start pairs and new views usually have mostly inliers, for which a
+     * short run suffices ((1 - 0.5^5)^250 < 0.0004 to miss with half inliers); fewer inliers get the long run.
+     */
+    static final int QUICK_RANSAC_ITERATIONS = 250;
+    static final double QUICK_RANSAC_MIN_INLIER_FRACTION = 0.5;
 
     final int n;
     final double[] cx, cy;
@@ -59,10 +73,10 @@ final class IncrementalSfm {
     double[] pts;               // 3 per track
     boolean[] hasPoint;
     int registrations;
+    private int registrationsAtLastAdjustment;
 
     private final StageContext ctx;
     private final TriangulateNViewsMetric triN = FactoryMultiView.triangulateNViewMetric(ConfigTriangulation.GEOMETRIC());
-    private final Triangulate2ViewsMetric tri2 = FactoryMultiView.triangulate2ViewMetric(ConfigTriangulation.GEOMETRIC());
 
     IncrementalSfm(StageContext ctx, double[] cx, double[] cy, int[] camOf, double[] focal, boolean focalKnown,
                    float[][] fx, float[][] fy) {
@@ -210,44 +224,29 @@ final class IncrementalSfm {
 
     // ------------------------------------------------------------------ initialisation
 
-    boolean initialise(MatchStore matches) {
+    /** A candidate start pair: its relative motion, inlier count and median triangulation angle. */
+    private record StartCandidate(MatchStore.Pair pair, Se3_F64 motion, int inliers, double medianAngle) {
+    }
+
+    /** Picks the start pair among the 12 pairs with most matches, evaluated in parallel on {@code threads}. */
+    boolean initialise(MatchStore matches, int threads) throws Exception {
         List<MatchStore.Pair> cand = new ArrayList<>(matches.pairs);
         cand.sort(Comparator.comparingInt(MatchStore.Pair::size).reversed());
-        double bestScore = 0;
-        MatchStore.Pair best = null;
-        Se3_F64 bestMotion = null;
-        for (int k = 0; k < Math.min(12, cand.size()); k++) {
-            ctx.checkCanceled();
-            MatchStore.Pair p = cand.get(k);
-            ModelMatcherMultiview<Se3_F64, AssociatedPair> ransac =
-                    FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), new ConfigRansac(1500, 1.0));
-            ransac.setIntrinsic(0, pinhole(p.a()));
-            ransac.setIntrinsic(1, pinhole(p.b()));
-            List<AssociatedPair> list = new ArrayList<>();
-            for (int i = 0; i < p.size(); i++) list.add(new AssociatedPair(norm(p.a(), p.featA()[i]), norm(p.b(), p.featB()[i])));
-            if (!ransac.process(list)) continue;
-            Se3_F64 motion = ransac.getModelParameters().copy();
-            int inliers = ransac.getMatchSet().size();
-            // median triangulation angle of the inliers
-            double[] ca = {0, 0, 0}, cb = centre(motion);
-            List<Double> angles = new ArrayList<>();
-            Point3D_F64 X = new Point3D_F64();
-            for (AssociatedPair ap : ransac.getMatchSet()) {
-                if (!tri2.triangulate(ap.p1, ap.p2, motion, X)) continue;
-                angles.add(angle(X, ca, cb));
-            }
-            if (angles.isEmpty()) continue;
-            angles.sort(null);
-            double med = angles.get(angles.size() / 2);
-            if (med < 2.0) continue;
-            double score = inliers * Math.min(1.0, med / 6.0);
-            ctx.log(String.format("initial pair candidate %d-%d: %d inliers, median angle %.1f deg", p.a(), p.b(), inliers, med));
-            if (score > bestScore) {
-                bestScore = score;
-                best = p;
-                bestMotion = motion;
-            }
-        }
+        double[] bestScore = {0};
+        StartCandidate[] chosen = {null};
+        ParallelTasks.run(ctx, threads, Math.min(12, cand.size()), "initial-pair",
+                (k, stopped) -> stopped.getAsBoolean() ? null : evaluateStart(cand.get(k)), (k, c) -> {
+                    if (c == null) return;
+                    double score = c.inliers() * Math.min(1.0, c.medianAngle() / 6.0);
+                    ctx.log(String.format("initial pair candidate %d-%d: %d inliers, median angle %.1f deg",
+                            c.pair().a(), c.pair().b(), c.inliers(), c.medianAngle()));
+                    if (score > bestScore[0]) {
+                        bestScore[0] = score;
+                        chosen[0] = c;
+                    }
+                });
+        MatchStore.Pair best = chosen[0] == null ? null : chosen[0].pair();
+        Se3_F64 bestMotion = chosen[0] == null ? null : chosen[0].motion();
         if (best == null) return false;
         double scale = bestMotion.T.norm();
         bestMotion.T.scale(1.0 / scale);
@@ -266,6 +265,38 @@ final class IncrementalSfm {
         }
         bundleAdjust(20, false);
         return true;
+    }
+
+    /** Relative motion of a pair by RANSAC; null when it fails or its median triangulation angle is below 2 degrees. */
+    private StartCandidate evaluateStart(MatchStore.Pair p) {
+        List<AssociatedPair> list = new ArrayList<>();
+        for (int i = 0; i < p.size(); i++) list.add(new AssociatedPair(norm(p.a(), p.featA()[i]), norm(p.b(), p.featB()[i])));
+        // the matches passed a RANSAC already, so nearly all are inliers: a short run first (see QUICK_RANSAC_ITERATIONS)
+        ModelMatcherMultiview<Se3_F64, AssociatedPair> ransac = null;
+        boolean found = false;
+        for (int iterations : new int[] {QUICK_RANSAC_ITERATIONS, 1500}) {
+            ransac = FactoryMultiViewRobust.baselineRansac(new ConfigEssential(), new ConfigRansac(iterations, 1.0));
+            ransac.setIntrinsic(0, pinhole(p.a()));
+            ransac.setIntrinsic(1, pinhole(p.b()));
+            found = ransac.process(list);
+            if (found && ransac.getMatchSet().size() >= QUICK_RANSAC_MIN_INLIER_FRACTION * list.size()) break;
+        }
+        if (!found) return null;
+        Se3_F64 motion = ransac.getModelParameters().copy();
+        // median triangulation angle of the inliers; a triangulator per call, as calls run in parallel
+        Triangulate2ViewsMetric triangulator = FactoryMultiView.triangulate2ViewMetric(ConfigTriangulation.GEOMETRIC());
+        double[] ca = {0, 0, 0}, cb = centre(motion);
+        List<Double> angles = new ArrayList<>();
+        Point3D_F64 X = new Point3D_F64();
+        for (AssociatedPair ap : ransac.getMatchSet()) {
+            if (!triangulator.triangulate(ap.p1, ap.p2, motion, X)) continue;
+            angles.add(angle(X, ca, cb));
+        }
+        if (angles.isEmpty()) return null;
+        angles.sort(null);
+        double med = angles.get(angles.size() / 2);
+        if (med < 2.0) return null;
+        return new StartCandidate(p, motion, ransac.getMatchSet().size(), med);
     }
 
     private static double angle(Point3D_F64 X, double[] ca, double[] cb) {
@@ -367,9 +398,16 @@ final class IncrementalSfm {
             obsIdx.add(o);
         }
         if (list.size() < 15) return false;
-        ModelMatcherMultiview<Se3_F64, Point2D3D> pnp = FactoryMultiViewRobust.pnpRansac(new ConfigPnP(), new ConfigRansac(1000, 2.0));
-        pnp.setIntrinsic(0, pinhole(v));
-        if (!pnp.process(list)) return false;
+        // most 2D-3D correspondences of a view next to registered ones are right: a short run first
+        ModelMatcherMultiview<Se3_F64, Point2D3D> pnp = null;
+        boolean found = false;
+        for (int iterations : new int[] {QUICK_RANSAC_ITERATIONS, 1000}) {
+            pnp = FactoryMultiViewRobust.pnpRansac(new ConfigPnP(), new ConfigRansac(iterations, 2.0));
+            pnp.setIntrinsic(0, pinhole(v));
+            found = pnp.process(list);
+            if (found && pnp.getMatchSet().size() >= QUICK_RANSAC_MIN_INLIER_FRACTION * list.size()) break;
+        }
+        if (!found) return false;
         int inliers = pnp.getMatchSet().size();
         if (inliers < Math.max(12, 0.3 * list.size())) {
             ctx.log("view " + v + ": PnP found only " + inliers + " of " + list.size() + " inliers");
@@ -394,7 +432,10 @@ final class IncrementalSfm {
             if (triangulateTrack(t)) created++;
         }
         ctx.log(String.format("registered view %d: %d/%d PnP inliers, %d new points", v, inliers, list.size(), created));
-        if (registrations <= 8 || registrations % 3 == 0) bundleAdjust(10, !focalKnown && registrations >= 6);
+        if (registrations <= ALWAYS_ADJUST_UP_TO || registrations >= GLOBAL_BA_GROWTH * registrationsAtLastAdjustment) {
+            bundleAdjust(10, !focalKnown && registrations >= 6);
+            registrationsAtLastAdjustment = registrations;
+        }
         return true;
     }
 

@@ -1,6 +1,5 @@
 package io.e2e3d.engine.boofcv;
 
-import io.e2e3d.engine.JobCanceledException;
 import io.e2e3d.engine.StageContext;
 import io.e2e3d.engine.geometry.PinholeView;
 import io.e2e3d.engine.geometry.PlyWriter;
@@ -14,10 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 
 /**
  * Multi-view stereo by plane sweeping: for each registered view, fronto-parallel planes sampled in inverse
@@ -34,7 +30,6 @@ final class PlaneSweepStereo {
     private final BoofcvEngine.Settings settings;
     private final StageContext ctx;
     private final Path dir;
-    private volatile boolean canceled;
 
     PlaneSweepStereo(BoofcvEngine.Settings settings, StageContext ctx, Path dir) {
         this.settings = settings;
@@ -88,40 +83,13 @@ final class PlaneSweepStereo {
         int[][] neighbours = new int[model.viewCount][];
         for (int v : views) neighbours[v] = chooseNeighbours(model, v, views, settings.denseNeighbours());
 
-        // phase 1: a depth map per view, two views at a time
-        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "plane-sweep");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int v : views) {
-                futures.add(pool.submit(() -> {
-                    if (canceled) return null;
-                    float[] depth = sweep(model, v, neighbours[v], k);
-                    writeFloats(rawFile(dir, v), depth);
-                    return null;
-                }));
-            }
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    ctx.checkCanceled();
-                } catch (JobCanceledException e) {
-                    canceled = true;
-                    throw e;
-                }
-                futures.get(i).get();
-                ctx.progress(0.75 * (i + 1) / futures.size());
-            }
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof Exception ex) throw ex;
-            throw e;
-        } finally {
-            pool.shutdownNow();
-        }
+        // phase 1: a depth map per view, one view per worker thread
+        ParallelTasks.run(ctx, ParallelTasks.threads(settings.threads()), views.size(), "sweep", (i, stopped) -> {
+            int v = views.get(i);
+            float[] depth = sweep(model, v, neighbours[v], k, stopped);
+            if (!stopped.getAsBoolean()) writeFloats(rawFile(dir, v), depth);
+            return null;
+        }, (i, none) -> ctx.progress(0.75 * (i + 1) / views.size()));
 
         // phase 2: consistency between neighbouring depth maps, fused points
         long pixels = 0;
@@ -224,58 +192,55 @@ final class PlaneSweepStereo {
     static final int FINE_HALF_RANGE = 4;
 
     /** The plane sweep for one reference view; returns its raw depth map (0 = none). */
-    float[] sweep(SparseModel model, int ref, int[] nbs, int k) throws IOException {
+    float[] sweep(SparseModel model, int ref, int[] nbs, int k, BooleanSupplier stopped) throws IOException {
         PinholeView rv = model.view(ref).downscaled(k);
         double[] range = depthRange(model, ref);
         if (nbs.length == 0 || range == null) return new float[rv.width() * rv.height()];
-        return pyramid(model, ref, nbs, k, range, null);
+        // the reference and its neighbours decoded once; each level downscales them
+        Images[] images = new Images[nbs.length + 1];
+        images[0] = Images.load(ctxImage(ref), k);
+        for (int j = 0; j < nbs.length; j++) images[j + 1] = Images.load(ctxImage(nbs[j]), k);
+        return pyramid(model, ref, nbs, images, k, k, range, null, stopped);
     }
 
     /**
      * Coarse to fine: above {@link #COARSE_TO_FINE_ABOVE} pixels the level below (half the resolution) is
      * solved first, recursively, and this level only searches a few planes around its estimate.
      */
-    private float[] pyramid(SparseModel model, int ref, int[] nbs, int kk, double[] range, float[] bestInverse)
-            throws IOException {
+    private float[] pyramid(SparseModel model, int ref, int[] nbs, Images[] images, int k, int kk, double[] range,
+                            float[] bestInverse, BooleanSupplier stopped) {
         PinholeView rv = model.view(ref).downscaled(kk);
         int w = rv.width(), h = rv.height();
-        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, kk, range, null, bestInverse);
+        if (Math.max(w, h) <= COARSE_TO_FINE_ABOVE) return sweepPass(model, ref, nbs, downscaled(images, kk / k), kk, range, null, bestInverse, stopped);
         PinholeView cv = model.view(ref).downscaled(2 * kk);
         float[] coarse = new float[cv.width() * cv.height()];
-        pyramid(model, ref, nbs, 2 * kk, range, coarse);
+        pyramid(model, ref, nbs, images, k, 2 * kk, range, coarse, stopped);
         float[] base = new float[w * h];
         for (int y = 0; y < h; y++) {
             int yc = Math.min(cv.height() - 1, y / 2);
             for (int x = 0; x < w; x++) base[y * w + x] = coarse[yc * cv.width() + Math.min(cv.width() - 1, x / 2)];
         }
-        return sweepPass(model, ref, nbs, kk, range, base, bestInverse);
+        return sweepPass(model, ref, nbs, downscaled(images, kk / k), kk, range, base, bestInverse, stopped);
+    }
+
+    private static Images[] downscaled(Images[] images, int factor) {
+        Images[] out = new Images[images.length];
+        for (int i = 0; i < images.length; i++) out[i] = images[i].downscaled(factor);
+        return out;
     }
 
     /**
-     * One sweep at downscale factor {@code kk}. Without {@code base}: fronto-parallel planes over the whole
+     * One sweep at downscale factor {@code kk}, on the reference image and its neighbours' at that factor. Without {@code base}: fronto-parallel planes over the whole
      * inverse-depth range. With {@code base} (inverse depth per pixel): planes at offsets of -R..R steps
      * around it. Returns the filtered depth map; when {@code bestInverse} is given, also fills it with the
      * unfiltered best inverse depth of every pixel (for a finer pass).
      */
-    private float[] sweepPass(SparseModel model, int ref, int[] nbs, int kk, double[] range, float[] base,
-                              float[] bestInverse) throws IOException {
+    private float[] sweepPass(SparseModel model, int ref, int[] nbs, Images[] images, int kk, double[] range,
+                              float[] base, float[] bestInverse, BooleanSupplier stopped) {
         PinholeView rv = model.view(ref).downscaled(kk);
         int w = rv.width(), h = rv.height(), n = w * h;
         float[] depth = new float[n];
-        Images refImg = Images.load(ctxImage(ref), kk);
-        float[] I = refImg.gray;
-        int win = (2 * RADIUS + 1) * (2 * RADIUS + 1);
-        float[] tmp = new float[n];
-        float[] meanI = new float[n], stdI = new float[n];
-        boxSum(I, meanI, tmp, w, h);
-        float[] sq = new float[n];
-        for (int i = 0; i < n; i++) sq[i] = I[i] * I[i];
-        boxSum(sq, stdI, tmp, w, h);
-        for (int i = 0; i < n; i++) {
-            meanI[i] /= win;
-            double var = stdI[i] / win - meanI[i] * meanI[i];
-            stdI[i] = (float) Math.sqrt(Math.max(0, var));
-        }
+        WindowedNcc ncc = new WindowedNcc(images[0].gray, w, h, RADIUS, MIN_STD);
         int nn = nbs.length;
         float[][] nimg = new float[nn][];
         PinholeView[] nv = new PinholeView[nn];
@@ -283,7 +248,7 @@ final class PlaneSweepStereo {
         double[][] trel = new double[nn][];
         for (int j = 0; j < nn; j++) {
             nv[j] = model.view(nbs[j]).downscaled(kk);
-            nimg[j] = Images.load(ctxImage(nbs[j]), kk).gray;
+            nimg[j] = images[j + 1].gray;
             double[] rr = rv.r(), rj = nv[j].r();
             double[] R = new double[9];
             for (int a = 0; a < 3; a++) {
@@ -331,49 +296,30 @@ final class PlaneSweepStereo {
         int[] bestI = new int[n];
         Arrays.fill(best, Float.MAX_VALUE);
         Arrays.fill(bestI, -1);
-        float[][] ncc = new float[nn][n];
-        float[] warp = new float[n], valid = new float[n], sW = new float[n], sWW = new float[n], sIW = new float[n];
-        float[] cnt = new float[n], prod = new float[n];
+        float[] out = new float[n], b1 = new float[n], b2 = new float[n];
         for (int pl = 0; pl < planes; pl++) {
-            if (canceled) return depth;
+            if (stopped.getAsBoolean()) return depth;
+            Arrays.fill(b1, -2f);
+            Arrays.fill(b2, -2f);
+            float offset = step * pl;
             for (int j = 0; j < nn; j++) {
-                warpNeighbour(nimg[j], nv[j], trel[j], ray[j], start, step * pl, w, h, warp, valid);
+                float[] img = nimg[j], rays = ray[j];
+                PinholeView view = nv[j];
+                double[] t = trel[j];
+                ncc.compute((y, values, valid) -> warpRow(img, view, t, rays, start, offset, y, w, values, valid), out);
+                // keep the two best neighbours per pixel (occlusions hide a view or two)
                 for (int i = 0; i < n; i++) {
-                    prod[i] = warp[i] * I[i];
-                    sq[i] = warp[i] * warp[i];
-                }
-                boxSum(valid, cnt, tmp, w, h);
-                boxSum(warp, sW, tmp, w, h);
-                boxSum(sq, sWW, tmp, w, h);
-                boxSum(prod, sIW, tmp, w, h);
-                float[] out = ncc[j];
-                for (int i = 0; i < n; i++) {
-                    if (cnt[i] < win - 0.5f || stdI[i] < MIN_STD) {
-                        out[i] = -1;
-                        continue;
+                    float c = out[i];
+                    if (c > b1[i]) {
+                        b2[i] = b1[i];
+                        b1[i] = c;
+                    } else if (c > b2[i]) {
+                        b2[i] = c;
                     }
-                    float mW = sW[i] / win;
-                    float varW = sWW[i] / win - mW * mW;
-                    if (varW < MIN_STD * MIN_STD * 0.25f) {
-                        out[i] = -1;
-                        continue;
-                    }
-                    out[i] = (sIW[i] / win - meanI[i] * mW) / (stdI[i] * (float) Math.sqrt(varW));
                 }
             }
-            // aggregate: mean of the two best neighbours (occlusions hide a view or two)
             for (int i = 0; i < n; i++) {
-                float b1 = -2, b2 = -2;
-                for (int j = 0; j < nn; j++) {
-                    float c = ncc[j][i];
-                    if (c > b1) {
-                        b2 = b1;
-                        b1 = c;
-                    } else if (c > b2) {
-                        b2 = c;
-                    }
-                }
-                float cost = nn == 1 ? 1 - b1 : 1 - 0.5f * (b1 + b2);
+                float cost = nn == 1 ? 1 - b1[i] : 1 - 0.5f * (b1[i] + b2[i]);
                 if (bestI[i] == pl - 1) bestP[i] = cost;
                 if (cost < best[i]) {
                     best[i] = cost;
@@ -410,31 +356,30 @@ final class PlaneSweepStereo {
         return new double[] {nv.f() * X / Z + nv.cx(), nv.f() * Y / Z + nv.cy()};
     }
 
-    private static void warpNeighbour(float[] img, PinholeView nv, double[] t, float[] ray, float[] start, float offset,
-                                      int w, int h, float[] out, float[] valid) {
+    /**
+     * One row of a neighbour image warped onto the reference view through the fronto-parallel plane at inverse
+     * depth {@code start[i] + offset} per pixel; bilinear, valid 0 where the point falls outside the neighbour.
+     */
+    private static void warpRow(float[] img, PinholeView nv, double[] t, float[] ray, float[] start, float offset,
+                                int y, int w, float[] out, float[] valid) {
         int nw = nv.width(), nh = nv.height();
         float f = (float) nv.f(), cx = (float) nv.cx(), cy = (float) nv.cy();
         float tx = (float) t[0], ty = (float) t[1], tz = (float) t[2];
-        int n = w * h;
-        for (int i = 0; i < n; i++) {
+        for (int x = 0, i = y * w; x < w; x++, i++) {
             float inv = start[i] + offset;
-            if (inv <= 1e-9f) {
-                out[i] = 0;
-                valid[i] = 0;
+            // X / Z = (ray / inv + t) / (ray_z / inv + t_z) = (ray + t * inv) / (ray_z + t_z * inv): one division
+            float z = ray[3 * i + 2] + tz * inv;
+            if (inv <= 1e-9f || z <= 1e-6f * inv) {
+                out[x] = 0;
+                valid[x] = 0;
                 continue;
             }
-            float df = 1 / inv;
-            float Z = df * ray[3 * i + 2] + tz;
-            if (Z <= 1e-6f) {
-                out[i] = 0;
-                valid[i] = 0;
-                continue;
-            }
-            float u = f * (df * ray[3 * i] + tx) / Z + cx;
-            float v = f * (df * ray[3 * i + 1] + ty) / Z + cy;
-            if (u < 0 || v < 0 || u >= nw - 1 || v >= nh - 1) {
-                out[i] = 0;
-                valid[i] = 0;
+            float iz = f / z;
+            float u = (ray[3 * i] + tx * inv) * iz + cx;
+            float v = (ray[3 * i + 1] + ty * inv) * iz + cy;
+            if (!(u >= 0 && v >= 0 && u < nw - 1 && v < nh - 1)) {
+                out[x] = 0;
+                valid[x] = 0;
                 continue;
             }
             int x0 = (int) u, y0 = (int) v;
@@ -442,32 +387,8 @@ final class PlaneSweepStereo {
             int p = y0 * nw + x0;
             float top = img[p] + ax * (img[p + 1] - img[p]);
             float bot = img[p + nw] + ax * (img[p + nw + 1] - img[p + nw]);
-            out[i] = top + ay * (bot - top);
-            valid[i] = 1;
-        }
-    }
-
-    /** Sum over a (2R+1)^2 window; windows crossing the border get a sum of 0 and count as invalid via {@code cnt}. */
-    static void boxSum(float[] in, float[] out, float[] tmp, int w, int h) {
-        int r = RADIUS;
-        for (int y = 0; y < h; y++) {
-            int row = y * w;
-            float s = 0;
-            for (int x = 0; x < Math.min(w, 2 * r + 1); x++) s += in[row + x];
-            for (int x = 0; x < w; x++) tmp[row + x] = 0;
-            for (int x = r; x < w - r; x++) {
-                tmp[row + x] = s;
-                if (x + r + 1 < w) s += in[row + x + r + 1] - in[row + x - r];
-            }
-        }
-        Arrays.fill(out, 0);
-        for (int x = 0; x < w; x++) {
-            float s = 0;
-            for (int y = 0; y < Math.min(h, 2 * r + 1); y++) s += tmp[y * w + x];
-            for (int y = r; y < h - r; y++) {
-                out[y * w + x] = s;
-                if (y + r + 1 < h) s += tmp[(y + r + 1) * w + x] - tmp[(y - r) * w + x];
-            }
+            out[x] = top + ay * (bot - top);
+            valid[x] = 1;
         }
     }
 

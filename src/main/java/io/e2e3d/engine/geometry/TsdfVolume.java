@@ -31,21 +31,36 @@ public final class TsdfVolume {
     public void integrate(float[] depth, PinholeView view) {
         final double[] r = view.r(), t = view.t();
         final int w = view.width(), h = view.height();
+        final double f = view.f(), pcx = view.cx(), pcy = view.cy();
+        // camera coordinates are affine along a row of voxels: a start per row and a step per voxel
+        final double sx = r[0] * voxel, sy = r[3] * voxel, sz = r[6] * voxel;
         IntStream.range(0, nz).parallel().forEach(z -> {
             double wz = origin[2] + z * voxel;
             for (int y = 0; y < ny; y++) {
                 double wy = origin[1] + y * voxel;
+                double bx = r[0] * origin[0] + r[1] * wy + r[2] * wz + t[0];
+                double by = r[3] * origin[0] + r[4] * wy + r[5] * wz + t[1];
+                double bz = r[6] * origin[0] + r[7] * wy + r[8] * wz + t[2];
                 int base = (z * ny + y) * nx;
-                for (int x = 0; x < nx; x++) {
-                    double wx = origin[0] + x * voxel;
-                    double cz = r[6] * wx + r[7] * wy + r[8] * wz + t[2];
+                // the voxels of this row that can project into the image: in front of the camera and inside
+                // the image borders are each linear in x once multiplied by the (positive) depth
+                double[] range = {0, nx - 1};
+                clip(range, bz - 1e-6, sz);
+                clip(range, f * bx + (pcx + 0.5) * bz, f * sx + (pcx + 0.5) * sz);
+                clip(range, -(f * bx + (pcx - w + 0.5) * bz), -(f * sx + (pcx - w + 0.5) * sz));
+                clip(range, f * by + (pcy + 0.5) * bz, f * sy + (pcy + 0.5) * sz);
+                clip(range, -(f * by + (pcy - h + 0.5) * bz), -(f * sy + (pcy - h + 0.5) * sz));
+                if (range[0] > range[1]) continue;
+                // one voxel of slack each side against rounding; the tests below still decide
+                int from = (int) Math.max(0, Math.floor(range[0]) - 1), to = (int) Math.min(nx - 1, Math.ceil(range[1]) + 1);
+                for (int x = from; x <= to; x++) {
+                    double cz = bz + x * sz;
                     if (cz <= 1e-6) continue;
-                    double cx = r[0] * wx + r[1] * wy + r[2] * wz + t[0];
-                    double cy = r[3] * wx + r[4] * wy + r[5] * wz + t[1];
-                    int u = (int) Math.round(view.f() * cx / cz + view.cx());
-                    int v = (int) Math.round(view.f() * cy / cz + view.cy());
-                    if (u < 0 || v < 0 || u >= w || v >= h) continue;
-                    float d = depth[v * w + u];
+                    double s = f / cz;
+                    double u = (bx + x * sx) * s + pcx, v = (by + x * sy) * s + pcy;
+                    // nearest pixel: Math.round without its cost, valid for -0.5 <= u < w - 0.5
+                    if (!(u >= -0.5 && v >= -0.5 && u < w - 0.5 && v < h - 0.5)) continue;
+                    float d = depth[(int) (v + 0.5) * w + (int) (u + 0.5)];
                     if (!(d > 0)) continue;
                     double sdf = d - cz;
                     if (sdf < -truncation) continue;
@@ -57,6 +72,17 @@ public final class TsdfVolume {
                 }
             }
         });
+    }
+
+    /** Narrows [range[0], range[1]] to the x with a + b * x >= 0. */
+    private static void clip(double[] range, double a, double b) {
+        if (b > 0) {
+            range[0] = Math.max(range[0], -a / b);
+        } else if (b < 0) {
+            range[1] = Math.min(range[1], -a / b);
+        } else if (a < 0) {
+            range[0] = Double.POSITIVE_INFINITY;
+        }
     }
 
     public float value(int x, int y, int z) {
