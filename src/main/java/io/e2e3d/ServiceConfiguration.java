@@ -48,6 +48,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
@@ -152,15 +154,12 @@ public class ServiceConfiguration implements CamelConfiguration {
                 instanceId, settings.heartbeatSeconds(), settings.maxAttempts(), Duration.ofSeconds(settings.jobTimeoutSeconds()),
                 heartbeats);
         registry.bind("jobRunner", runner);
-        // on SIGTERM: stop at the next step boundary and hand the running jobs back to the queue;
-        // once the HTTP server runs: JSON bodies for the errors Vert.x answers itself
+        // on SIGTERM: stop at the next step boundary and hand the running jobs back to the queue
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     runner.releaseAll();
-                } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    HttpErrorBodies.install(context, settings.httpPort());
                 }
             }
         });
@@ -188,7 +187,25 @@ public class ServiceConfiguration implements CamelConfiguration {
         registry.bind("apiKey", settings.apiKey());
         registry.bind("healthApi", new HealthApi(checks));
         registry.bind("consoleSettings", ConsoleSettings.load(context, !settings.apiKey().isBlank()));
-        ConsoleAssets.mount(context, settings.httpPort());
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+            }
+
+            // the HTTP server's router exists only once Camel has fully started; the console's assets and the JSON
+            // error answers come after every route, the error answers last
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(ctx,
+                        VertxPlatformHttpRouter.getRouterNameFromPort(settings.httpPort()));
+                if (router == null) {
+                    throw new IllegalStateException("no platform-http router: camel.server.enabled must be true");
+                }
+                ConsoleAssets.mount(router);
+                HttpErrorBodies.install(router);
+                LOG.info("Web console at http://localhost:{}/", settings.httpPort());
+            }
+        });
         LOG.info("E2E3D Flow instance {}: object store {}, database {}, {} worker(s), engine {}", instanceId,
                 settings.embeddedObjectStore() ? "embedded" : settings.s3Endpoint(),
                 settings.embeddedDatabase() ? "embedded H2 under " + settings.dataDir().resolve("db") : "external",

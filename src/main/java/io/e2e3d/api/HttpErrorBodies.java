@@ -7,8 +7,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * JSON bodies for the errors Vert.x answers before any route runs: a body over the size limit (413), a path
@@ -23,12 +21,8 @@ public final class HttpErrorBodies {
     private HttpErrorBodies() {
     }
 
-    /** Installs the handlers on the platform-http router; call once the HTTP server has started. */
-    public static void install(CamelContext context, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            throw new IllegalStateException("no platform-http router on port " + port + ": camel.server.enabled must be true");
-        }
+    /** Installs the handlers on the platform-http router, after the console's assets. */
+    public static void install(Router router) {
         router.route().failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
                 answer(ctx, 413, "the request body is larger than the limit (E2E3D_MAX_UPLOAD_BYTES)");

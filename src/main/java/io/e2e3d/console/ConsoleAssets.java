@@ -3,6 +3,7 @@ package io.e2e3d.console;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the console's files from the classpath folder {@code web/} (inside the jar) on the platform-http
@@ -28,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleAssets {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConsoleAssets.class);
     private static final String ROOT = "web";
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final Map<String, String> TYPES = Map.of(
@@ -51,26 +46,11 @@ public final class ConsoleAssets {
         this.classLoader = classLoader;
     }
 
-    /** Mounts the assets on the router of the service's HTTP port once Camel has started (it exists only then). */
-    public static void mount(CamelContext context, int httpPort) throws Exception {
+    /** Serves the assets on {@code router} after every other route (GET and HEAD only). */
+    public static void mount(Router router) {
         ConsoleAssets assets = new ConsoleAssets(ConsoleAssets.class.getClassLoader());
-        context.addStartupListener(new ExtendedStartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(ctx,
-                        VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
-                if (router == null) {
-                    throw new IllegalStateException("no platform-http router: the console needs camel.server.enabled=true");
-                }
-                // the highest order: the API, /observe and every other route are matched first
-                router.route().order(Integer.MAX_VALUE).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(assets::handle);
-                LOG.info("Web console at http://localhost:{}/", httpPort);
-            }
-        });
+        // the highest order: the API, /observe and every other route are matched first
+        router.route().order(Integer.MAX_VALUE).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(assets::handle);
     }
 
     void handle(RoutingContext ctx) {

@@ -264,13 +264,9 @@ class BadInputBatteryTest {
         JsonNode[] found = new JsonNode[1];
         RunningService.await(Duration.ofSeconds(60), () -> {
             try {
-                for (JsonNode job : service.getJson("/api/jobs?limit=500").path("jobs")) {
-                    if (job.path("prefix").asText().equals(prefix)) {
-                        found[0] = job;
-                        return true;
-                    }
-                }
-                return false;
+                List<JsonNode> jobs = service.jobsWithPrefix(prefix);
+                found[0] = jobs.isEmpty() ? null : jobs.get(0);
+                return found[0] != null;
             } catch (Exception e) {
                 return false;
             }

@@ -367,27 +367,10 @@ abstract class IngestEventsTests {
     }
 
     private JsonNode awaitSingleJob(String prefix) throws Exception {
-        List<List<JsonNode>> found = new ArrayList<>();
-        RunningService.await(GENEROUS, () -> {
-            try {
-                found.add(jobsWithPrefix(prefix));
-                return !found.get(found.size() - 1).isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
-        }, "a job for " + prefix);
-        List<JsonNode> jobs = found.get(found.size() - 1);
-        assertEquals(1, jobs.size(), "exactly one job for " + prefix);
-        return jobs.get(0);
+        return service.awaitSingleJob(prefix, GENEROUS);
     }
 
     private List<JsonNode> jobsWithPrefix(String prefix) throws Exception {
-        List<JsonNode> jobs = new ArrayList<>();
-        for (JsonNode job : service.getJson("/api/jobs?limit=500").path("jobs")) {
-            if (job.path("prefix").asText().equals(prefix)) {
-                jobs.add(job);
-            }
-        }
-        return jobs;
+        return service.jobsWithPrefix(prefix);
     }
 }

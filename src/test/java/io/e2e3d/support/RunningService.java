@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
@@ -159,6 +161,35 @@ public final class RunningService implements AutoCloseable {
     }
 
     /** Polls a condition until it holds; the message names what was awaited when it never does. */
+    /** The jobs whose prefix is {@code prefix} (for example "scan-01/"), among the newest 500. */
+    public List<JsonNode> jobsWithPrefix(String prefix) throws IOException, InterruptedException {
+        List<JsonNode> jobs = new ArrayList<>();
+        for (JsonNode job : getJson("/api/jobs?limit=500").path("jobs")) {
+            if (job.path("prefix").asText().equals(prefix)) {
+                jobs.add(job);
+            }
+        }
+        return jobs;
+    }
+
+    /** Waits for a job with this prefix to appear and asserts it is the only one. */
+    public JsonNode awaitSingleJob(String prefix, Duration timeout) throws InterruptedException {
+        List<List<JsonNode>> found = new ArrayList<>();
+        await(timeout, () -> {
+            try {
+                found.add(jobsWithPrefix(prefix));
+                return !found.get(found.size() - 1).isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        }, "a job for " + prefix);
+        List<JsonNode> jobs = found.get(found.size() - 1);
+        if (jobs.size() != 1) {
+            throw new AssertionError("exactly one job for " + prefix + " expected, found " + jobs.size() + ": " + jobs);
+        }
+        return jobs.get(0);
+    }
+
     public static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
